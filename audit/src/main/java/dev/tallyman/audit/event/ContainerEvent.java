@@ -1,0 +1,76 @@
+package dev.tallyman.audit.event;
+
+import java.time.Instant;
+
+/** Everything that happens to one container, in stream {@code container-<id>}. */
+public sealed interface ContainerEvent extends Event {
+
+    String containerId();
+
+    @EventType("container.create-requested")
+    record ContainerCreateRequested(String containerId, String name, ContainerSpec spec) implements ContainerEvent {
+    }
+
+    /** The writable layer exists; the container can be started. */
+    @EventType("container.created")
+    record ContainerCreated(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.create-failed")
+    record ContainerCreateFailed(String containerId, String reason) implements ContainerEvent {
+    }
+
+    @EventType("container.start-requested")
+    record ContainerStartRequested(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.started")
+    record ContainerStarted(String containerId, long pid, Instant startedAt) implements ContainerEvent {
+    }
+
+    /** The process never ran; exitCode is Docker's: 126 not executable, 127 not found, 128 other. */
+    @EventType("container.start-failed")
+    record ContainerStartFailed(String containerId, int exitCode, String reason) implements ContainerEvent {
+    }
+
+    /** A fact from the runtime: the container's process ended. */
+    @EventType("container.died")
+    record ContainerDied(String containerId, int exitCode, boolean oomKilled, Instant finishedAt) implements ContainerEvent {
+    }
+
+    @EventType("container.kill-requested")
+    record ContainerKillRequested(String containerId, String signal) implements ContainerEvent {
+    }
+
+    @EventType("container.killed")
+    record ContainerKilled(String containerId, String signal) implements ContainerEvent {
+    }
+
+    @EventType("container.kill-failed")
+    record ContainerKillFailed(String containerId, String signal, String reason) implements ContainerEvent {
+    }
+
+    @EventType("container.stop-requested")
+    record ContainerStopRequested(String containerId, int timeoutSeconds) implements ContainerEvent {
+    }
+
+    @EventType("container.stopped")
+    record ContainerStopped(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.stop-failed")
+    record ContainerStopFailed(String containerId, String reason) implements ContainerEvent {
+    }
+
+    @EventType("container.remove-requested")
+    record ContainerRemoveRequested(String containerId, boolean force) implements ContainerEvent {
+    }
+
+    @EventType("container.removed")
+    record ContainerRemoved(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.remove-failed")
+    record ContainerRemoveFailed(String containerId, String reason) implements ContainerEvent {
+    }
+}

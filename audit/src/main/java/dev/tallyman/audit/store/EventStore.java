@@ -1,0 +1,40 @@
+package dev.tallyman.audit.store;
+
+import dev.tallyman.audit.event.Event;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The append-only record of everything Tallyman did and saw. Appends are the only writes.
+ */
+public interface EventStore {
+
+    /**
+     * Appends events to one stream atomically, all or none, if the stream's version matches {@code expected};
+     * otherwise throws {@link WrongExpectedVersionException} and writes nothing. The store stamps position,
+     * version, time (from its clock), actor, correlation id and hashes.
+     *
+     * @return the events as recorded, in order
+     */
+    List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
+                               Actor actor, UUID correlationId);
+
+    /** Every event of one stream in version order; empty when the stream does not exist. */
+    List<RecordedEvent> readStream(StreamId stream);
+
+    /**
+     * Up to {@code limit} events with a position greater than {@code afterPosition}, in position order.
+     * Gap-safe: an event committed after this call returns never has a position at or below the last one returned.
+     */
+    List<RecordedEvent> readAll(long afterPosition, int limit);
+
+    /** Events whose time lies in [since, until), in position order, for {@code docker events --since/--until}. */
+    List<RecordedEvent> readBetween(Instant since, Instant until, int limit);
+
+    /** The position of the newest event, or 0 when the store is empty. */
+    long lastPosition();
+
+    /** Walks the hash chain from the first event and names the first event whose hash does not hold. */
+    ChainVerification verify();
+}

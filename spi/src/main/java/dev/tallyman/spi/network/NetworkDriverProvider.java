@@ -1,0 +1,23 @@
+package dev.tallyman.spi.network;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Registers one network driver through {@link java.util.ServiceLoader}; see {@link dev.tallyman.spi.storage.StorageDriverProvider}. */
+public interface NetworkDriverProvider {
+
+    int SPI_VERSION = 1;
+
+    String name();
+
+    default int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    /** Why this host cannot run the driver, or empty when it can. */
+    Optional<String> probe();
+
+    /** Makes a driver keeping its state under {@code root}, with options from configuration. */
+    NetworkDriver create(Path root, Map<String, String> options);
+}
