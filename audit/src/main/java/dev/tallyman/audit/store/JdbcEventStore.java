@@ -1,0 +1,274 @@
+package dev.tallyman.audit.store;
+
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.EventCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The event store on PostgreSQL: the {@code events} table of {@code db/migration/V1__events.sql}.
+ *
+ * <p>Appends go through one writer thread that commits whatever has queued up in one transaction (see
+ * {@link EventWriter}); {@link #append} blocks until its own events are committed or refused. Reads go
+ * straight to the database. After each commit the store signals {@link #commits()}, which {@link EventTail}
+ * waits on.
+ *
+ * <p>Close the store to stop the writer: appends already queued are written first.
+ */
+public final class JdbcEventStore implements EventStore, AutoCloseable {
+    private static final String COLUMNS = "position, stream_id, version, type, payload, actor_kind, actor_uid,"
+            + " actor_pid, actor_user_name, actor_tls_subject, correlation_id, occurred_at, previous_hash, hash";
+    private static final int VERIFY_PAGE = 1000;
+
+    private final DataSource dataSource;
+    private final EventCodec codec;
+    private final CommitSignal commits = new CommitSignal();
+    private final EventWriter writer;
+
+    public JdbcEventStore(DataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.codec = new EventCodec();
+        this.writer = new EventWriter(dataSource, Objects.requireNonNull(clock, "clock"), commits);
+    }
+
+    /** Creates or upgrades the {@code events} table in the connection's current schema (Flyway, {@code classpath:db/migration}). */
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure(JdbcEventStore.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** Signalled after every commit of this store, with the last position committed. */
+    public CommitSignal commits() {
+        return commits;
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
+                                      Actor actor, UUID correlationId) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected version");
+        Objects.requireNonNull(correlationId, "correlation id");
+        checkActor(stream, actor);
+        if (events == null || events.isEmpty()) {
+            throw new IllegalArgumentException("append to stream " + stream + ": no events");
+        }
+        List<Event> copy = new ArrayList<>(events.size());
+        List<String> types = new ArrayList<>(events.size());
+        List<String> payloads = new ArrayList<>(events.size());
+        for (Event event : events) {
+            if (event == null) {
+                throw new IllegalArgumentException("append to stream " + stream + ": null event");
+            }
+            copy.add(event);
+            types.add(codec.typeName(event));
+            payloads.add(codec.encode(event));
+        }
+        CompletableFuture<List<RecordedEvent>> result = new CompletableFuture<>();
+        writer.submit(new PendingAppend(stream, expected, copy, types, payloads, actor, correlationId, result));
+        try {
+            // join, not get: once queued the append cannot be taken back, so an interrupt must not hide its outcome
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                // rethrown as is so callers can catch WrongExpectedVersionException; the writer thread's stack adds nothing
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static void checkActor(StreamId stream, Actor actor) {
+        if (actor == null || actor.kind() == null || actor.userName() == null || actor.tlsSubject() == null) {
+            throw new IllegalArgumentException("append to stream " + stream + ": incomplete actor " + actor);
+        }
+    }
+
+    @Override
+    public List<RecordedEvent> readStream(StreamId stream) {
+        return query("read stream " + stream,
+                "select " + COLUMNS + " from events where stream_id = ? order by version",
+                ps -> ps.setString(1, stream.value()));
+    }
+
+    @Override
+    public List<RecordedEvent> readAll(long afterPosition, int limit) {
+        checkLimit(limit);
+        return query("read events after " + afterPosition,
+                "select " + COLUMNS + " from events where position > ? order by position limit ?",
+                ps -> {
+                    ps.setLong(1, afterPosition);
+                    ps.setInt(2, limit);
+                });
+    }
+
+    @Override
+    public List<RecordedEvent> readBetween(Instant since, Instant until, int limit) {
+        checkLimit(limit);
+        return query("read events between " + since + " and " + until,
+                "select " + COLUMNS + " from events where occurred_at >= ? and occurred_at < ?"
+                        + " order by position limit ?",
+                ps -> {
+                    ps.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    ps.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+                    ps.setInt(3, limit);
+                });
+    }
+
+    @Override
+    public long lastPosition() {
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select coalesce(max(position), 0) from events")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new EventStoreException("read last position: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Walks every event in position order and checks, for each: that no position is missing (a gap means a
+     * deleted event), that its hash matches its stored columns (else its contents were changed), and that its
+     * previous hash is the hash of the event before it. Deleting the newest events leaves no gap and no broken
+     * link, so it cannot be seen from the table alone; compare {@link #lastPosition()} with a copy kept elsewhere.
+     */
+    @Override
+    public ChainVerification verify() {
+        long checked = 0;
+        long expectedPosition = 1;
+        String previousHash = EventHash.GENESIS;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement page = c.prepareStatement(
+                     "select " + COLUMNS + " from events where position > ? order by position limit " + VERIFY_PAGE)) {
+            while (true) {
+                page.setLong(1, expectedPosition - 1);
+                int rows = 0;
+                try (ResultSet rs = page.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        checked++;
+                        long position = rs.getLong("position");
+                        if (position != expectedPosition) {
+                            return broken(checked, expectedPosition, "event " + expectedPosition
+                                    + " is missing (deleted): positions jump from " + (expectedPosition - 1)
+                                    + " to " + position);
+                        }
+                        StoredRow row;
+                        try {
+                            row = StoredRow.read(rs);
+                        } catch (IllegalArgumentException e) {
+                            // a stream id or actor kind no append could have written
+                            return broken(checked, position, "contents unreadable: " + e.getMessage());
+                        }
+                        if (!row.hashHolds()) {
+                            return broken(checked, row.position(), "hash does not match contents");
+                        }
+                        if (!row.previousHash().equals(previousHash)) {
+                            return broken(checked, row.position(), expectedPosition == 1
+                                    ? "previous hash of the first event is not " + EventHash.GENESIS
+                                    : "previous hash does not match event " + (expectedPosition - 1));
+                        }
+                        previousHash = row.hash();
+                        expectedPosition++;
+                    }
+                }
+                if (rows < VERIFY_PAGE) {
+                    return new ChainVerification(checked, Optional.empty(), "");
+                }
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("verify events: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChainVerification broken(long checked, long position, String problem) {
+        return new ChainVerification(checked, Optional.of(position), problem);
+    }
+
+    /** Stops the writer after it has written what is queued; later appends fail. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<RecordedEvent> query(String operation, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<RecordedEvent> events = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(decode(StoredRow.read(rs)));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new EventStoreException(operation + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RecordedEvent decode(StoredRow row) {
+        Event event;
+        try {
+            event = codec.decode(row.type(), row.payload());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("read event " + row.position() + " in stream " + row.stream() + ": "
+                    + e.getMessage(), e);
+        }
+        return new RecordedEvent(row.position(), row.stream(), row.version(), row.type(), event, row.actor(),
+                row.correlationId(), row.occurredAt(), row.previousHash(), row.hash());
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("read events: limit must be positive, got " + limit);
+        }
+    }
+
+    /** One row of {@code events} as stored, payload still text: what the hash was computed over. */
+    private record StoredRow(long position, StreamId stream, long version, String type, String payload, Actor actor,
+                             UUID correlationId, Instant occurredAt, String previousHash, String hash) {
+
+        static StoredRow read(ResultSet rs) throws SQLException {
+            Actor actor = new Actor(Actor.Kind.valueOf(rs.getString("actor_kind")), rs.getInt("actor_uid"),
+                    rs.getInt("actor_pid"), rs.getString("actor_user_name"), rs.getString("actor_tls_subject"));
+            return new StoredRow(rs.getLong("position"), new StreamId(rs.getString("stream_id")),
+                    rs.getLong("version"), rs.getString("type"), rs.getString("payload"), actor,
+                    rs.getObject("correlation_id", UUID.class),
+                    rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                    rs.getString("previous_hash"), rs.getString("hash"));
+        }
+
+        boolean hashHolds() {
+            return EventHash.of(previousHash, position, stream, version, type, payload, actor, correlationId,
+                    occurredAt).equals(hash);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tallyman.host;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Starts the service. Before Quarkus binds the socket, a socket file left by a killed predecessor is removed,
+ * but only when nobody answers on it: a second Tallyman on the same socket must fail, not steal it.
+ */
+@QuarkusMain
+public final class TallymanMain {
+    private TallymanMain() {
+    }
+
+    public static void main(String... args) throws IOException {
+        Path socket = Path.of(ConfigProvider.getConfig().getValue("tallyman.socket", String.class));
+        if (Files.exists(socket)) {
+            if (someoneListens(socket)) {
+                System.err.println("tallyman: another server is listening on " + socket);
+                System.exit(1);
+            }
+            Files.delete(socket);
+        }
+        Files.createDirectories(socket.toAbsolutePath().getParent());
+        Quarkus.run(args);
+    }
+
+    private static boolean someoneListens(Path socket) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.tallyman.host.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tallyman.audit.store.Actor;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.AmbiguousReferenceException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Registers Docker's routes on Vert.x: each path is served bare and under a version prefix (/v1.50/...),
+ * runs on a worker thread, and turns every failure into Docker's {@code {"message": …}} with Docker's status.
+ */
+public final class ApiRouter {
+    private static final Logger LOG = Logger.getLogger(ApiRouter.class);
+    private static final Pattern PARAM = Pattern.compile(":([a-zA-Z]+)(\\*?)");
+    static final String VERSION_KEY = "tallyman.api-version";
+
+    private final Router router;
+    private final ObjectMapper json;
+    private final String serverHeader;
+    private final Journal journal;
+
+    public ApiRouter(Router router, ObjectMapper json, String serverHeader, Journal journal) {
+        this.router = router;
+        this.json = json;
+        this.serverHeader = serverHeader;
+        this.journal = journal;
+        router.route().order(-100).handler(this::stampHeaders);
+    }
+
+    /** Docker stamps these on every answer; clients read the API version from any of them. */
+    private void stampHeaders(RoutingContext context) {
+        context.response()
+                .putHeader("Api-Version", ApiVersion.CURRENT.toString())
+                .putHeader("Server", serverHeader)
+                .putHeader("Ostype", "linux")
+                .putHeader("Docker-Experimental", "false");
+        context.next();
+    }
+
+    public void get(String path, ApiHandler handler) {
+        add(HttpMethod.GET, path, false, handler);
+    }
+
+    public void head(String path, ApiHandler handler) {
+        add(HttpMethod.HEAD, path, false, handler);
+    }
+
+    public void post(String path, ApiHandler handler) {
+        add(HttpMethod.POST, path, false, handler);
+    }
+
+    /** A POST whose JSON body is read whole before the handler runs. */
+    public void postJson(String path, ApiHandler handler) {
+        add(HttpMethod.POST, path, true, handler);
+    }
+
+    public void delete(String path, ApiHandler handler) {
+        add(HttpMethod.DELETE, path, false, handler);
+    }
+
+    public void put(String path, ApiHandler handler) {
+        add(HttpMethod.PUT, path, false, handler);
+    }
+
+    /** Unknown routes get Docker's answer, so the CLI prints a clean error instead of an HTML page. */
+    public void finish() {
+        router.route().order(Integer.MAX_VALUE - 10).handler(context -> {
+            writeError(context, 404, "page not found");
+        });
+    }
+
+    private void add(HttpMethod method, String path, boolean jsonBody, ApiHandler handler) {
+        Route route = router.routeWithRegex(method, regexOf(path));
+        if (jsonBody) {
+            route.handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024).setHandleFileUploads(false));
+        } else {
+            // Hold the body until the worker reads it (an import streams a tar): bytes arriving while the
+            // request waits for a worker thread would otherwise be dropped.
+            route.handler(context -> {
+                context.request().pause();
+                context.next();
+            });
+        }
+        String command = method.name() + " " + path;
+        route.blockingHandler(context -> serve(context, command, handler), false);
+    }
+
+    /** "/containers/:id/json" (or ":name*" for a parameter that may hold slashes) becomes a regex with an optional "/v1.NN" prefix and a named group per parameter. */
+    static String regexOf(String path) {
+        Matcher m = PARAM.matcher(path);
+        StringBuilder body = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            body.append(Pattern.quote(path.substring(last, m.start())));
+            // ":name*" may span slashes, for image names such as localhost:5000/team/app:v1.
+            body.append("(?<").append(m.group(1)).append(m.group(2).isEmpty() ? ">[^/]+)" : ">.+)");
+            last = m.end();
+        }
+        body.append(Pattern.quote(path.substring(last)));
+        return "^(?:/v(?<apiversion>[0-9]+\\.[0-9]+))?" + body + "/?$";
+    }
+
+    private void serve(RoutingContext context, String command, ApiHandler handler) {
+        UUID correlationId = UUID.randomUUID();
+        context.response().putHeader(ApiRequest.CORRELATION_HEADER, correlationId.toString());
+        Actor actor = Peers.actorOf(context.request().connection());
+        try {
+            String requested = context.pathParam("apiversion");
+            ApiVersion version = requested == null ? ApiVersion.CURRENT : ApiVersion.parse(requested).checkServed();
+            handler.handle(new ApiRequest(context, version, actor, correlationId, json));
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.SYSTEM) {
+                LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());
+            }
+            if (isCommand(context) && !e.isOnRecord() && e.kind() != EngineException.Kind.NOT_MODIFIED) {
+                journal.refuse(new CommandContext(actor, correlationId), command, targetOf(context), e);
+            }
+            writeError(context, e.kind().status(), e.getMessage());
+        } catch (AmbiguousReferenceException e) {
+            writeError(context, 400, e.getMessage());
+        } catch (Exception e) {
+            LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());
+            writeError(context, 500, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Queries change nothing, so only commands (every method but GET and HEAD) are recorded when refused. */
+    private static boolean isCommand(RoutingContext context) {
+        HttpMethod method = context.request().method();
+        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD));
+    }
+
+    /** The object as the user named it: the {name} of the path, else the name or image of the query. */
+    private static String targetOf(RoutingContext context) {
+        for (String key : new String[] {"name", "id"}) {
+            String value = context.pathParam(key);
+            if (value != null) {
+                return value;
+            }
+        }
+        for (String key : new String[] {"name", "fromImage", "repo"}) {
+            String value = context.request().getParam(key);
+            if (value != null) {
+                return value;
+            }
+        }
+        return "";
+    }
+
+    private void writeError(RoutingContext context, int status, String message) {
+        if (context.response().headWritten()) {
+            // The answer already started (a stream): all that is left is to end it.
+            if (!context.response().ended()) {
+                context.response().end();
+            }
+            return;
+        }
+        try {
+            context.response().setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json.writeValueAsString(Map.of("message", message)));
+        } catch (Exception e) {
+            context.response().setStatusCode(500).end();
+        }
+    }
+}

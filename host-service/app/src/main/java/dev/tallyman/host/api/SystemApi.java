@@ -1,0 +1,113 @@
+package dev.tallyman.host.api;
+
+import dev.tallyman.host.api.json.VersionJson;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.projections.Projections;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** _ping, version and info: what clients ask before anything else. */
+public final class SystemApi {
+    public static final String ENGINE_VERSION = "0.1.0";
+
+    private final Projections projections;
+    private final String storageDriver;
+    private final Path dataRoot;
+
+    public SystemApi(Projections projections, String storageDriver, Path dataRoot) {
+        this.projections = projections;
+        this.storageDriver = storageDriver;
+        this.dataRoot = dataRoot;
+    }
+
+    public void register(ApiRouter router) {
+        router.get("/_ping", this::ping);
+        router.head("/_ping", this::ping);
+        router.get("/version", this::version);
+        router.get("/info", this::info);
+    }
+
+    /** Builder-Version 1 tells the CLI to use the classic builder (POST /build) rather than BuildKit. */
+    private void ping(ApiRequest request) {
+        request.response()
+                .putHeader("Builder-Version", "1")
+                .putHeader("Swarm", "inactive")
+                .putHeader("Cache-Control", "no-cache, no-store, must-revalidate")
+                .putHeader("Pragma", "no-cache");
+        request.text(200, "OK");
+    }
+
+    private void version(ApiRequest request) {
+        String kernel = System.getProperty("os.version");
+        var details = Map.of(
+                "ApiVersion", ApiVersion.CURRENT.toString(),
+                "MinAPIVersion", ApiVersion.MINIMUM.toString(),
+                "GitCommit", "",
+                "GoVersion", "java" + Runtime.version().feature(),
+                "Os", "linux",
+                "Arch", "amd64",
+                "KernelVersion", kernel,
+                "BuildTime", "",
+                "Experimental", "false");
+        request.json(200, new VersionJson(
+                new VersionJson.Platform("Tallyman " + ENGINE_VERSION),
+                List.of(new VersionJson.Component("Engine", ENGINE_VERSION, details)),
+                ENGINE_VERSION, ApiVersion.CURRENT.toString(), ApiVersion.MINIMUM.toString(), "", "java" + Runtime.version().feature(),
+                "linux", "amd64", kernel, ""));
+    }
+
+    private void info(ApiRequest request) throws Exception {
+        List<ContainerView> containers = projections.read(p -> List.copyOf(p.containers().all()));
+        long running = containers.stream().filter(ContainerView::isRunning).count();
+        int images = projections.read(p -> p.images().all().size());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("ID", "tallyman");
+        info.put("Containers", containers.size());
+        info.put("ContainersRunning", running);
+        info.put("ContainersPaused", 0);
+        info.put("ContainersStopped", containers.size() - running);
+        info.put("Images", images);
+        info.put("Driver", storageDriver);
+        info.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
+        info.put("DockerRootDir", dataRoot.toString());
+        info.put("OperatingSystem", operatingSystem());
+        info.put("OSType", "linux");
+        info.put("Architecture", "x86_64");
+        info.put("NCPU", Runtime.getRuntime().availableProcessors());
+        info.put("MemTotal", Runtime.getRuntime().maxMemory());
+        info.put("KernelVersion", System.getProperty("os.version"));
+        info.put("ServerVersion", ENGINE_VERSION);
+        info.put("Name", java.net.InetAddress.getLocalHost().getHostName());
+        info.put("CgroupDriver", "cgroupfs");
+        info.put("CgroupVersion", "1");
+        info.put("LoggingDriver", "k8s-file");
+        info.put("DefaultRuntime", "runc");
+        info.put("Runtimes", Map.of("runc", Map.of("path", "runc")));
+        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("host", "null"), "Log", List.of("k8s-file")));
+        info.put("SecurityOptions", List.of());
+        info.put("Labels", List.of());
+        info.put("ExperimentalBuild", false);
+        info.put("Debug", false);
+        info.put("IndexServerAddress", "https://index.docker.io/v1/");
+        info.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
+        info.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "", "ControlAvailable", false, "Error", ""));
+        info.put("Warnings", List.of());
+        request.json(200, info);
+    }
+
+    private static String operatingSystem() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+                if (line.startsWith("PRETTY_NAME=")) {
+                    return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+                }
+            }
+        } catch (Exception e) {
+            // Fall through to the generic name.
+        }
+        return "Linux";
+    }
+}

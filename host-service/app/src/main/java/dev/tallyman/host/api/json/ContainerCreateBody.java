@@ -1,0 +1,49 @@
+package dev.tallyman.host.api.json;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of POST /containers/create, as far as Tallyman reads it. Unknown fields are ignored, as Docker does.
+ * Cmd and Entrypoint may be null (take the image's), a list, or (old clients) a single string.
+ */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerCreateBody(
+        String hostname,
+        String domainname,
+        String user,
+        boolean attachStdin,
+        boolean attachStdout,
+        boolean attachStderr,
+        boolean tty,
+        boolean openStdin,
+        boolean stdinOnce,
+        List<String> env,
+        @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<String> cmd,
+        @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<String> entrypoint,
+        String image,
+        String workingDir,
+        Map<String, String> labels,
+        String stopSignal,
+        Integer stopTimeout,
+        HostConfig hostConfig) {
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HostConfig(
+            String networkMode,
+            boolean autoRemove,
+            boolean privileged,
+            boolean readonlyRootfs,
+            List<String> capAdd,
+            List<String> capDrop,
+            List<String> securityOpt,
+            Boolean init) {
+    }
+}

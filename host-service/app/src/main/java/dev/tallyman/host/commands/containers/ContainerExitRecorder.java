@@ -1,0 +1,114 @@
+package dev.tallyman.host.commands.containers;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerDied;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.ContainerState;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.runtime.ContainerLauncher;
+import dev.tallyman.runtime.ExitStatus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Puts the runtime's facts on the record: when conmon reports that a container's process ended, appends
+ * ContainerDied (actor: Tallyman's runtime), takes the container's pieces apart, and removes --rm containers.
+ *
+ * <p>A fast process can end before its start is on the record; such an exit waits here until
+ * {@link #started} says the ContainerStarted event is written, so the stream always reads started, then died.
+ * One thread handles every exit, in arrival order.
+ */
+public final class ContainerExitRecorder implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ContainerExitRecorder.class);
+    private static final String START_REQUESTED = "container.start-requested";
+
+    private final Journal journal;
+    private final ContainerFinder finder;
+    private final ContainerLauncher launcher;
+    private final AutoRemover autoRemover;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "container-exits");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, ExitStatus> early = new HashMap<>();
+
+    public ContainerExitRecorder(Journal journal, ContainerFinder finder, ContainerLauncher launcher, AutoRemover autoRemover) {
+        this.journal = journal;
+        this.finder = finder;
+        this.launcher = launcher;
+        this.autoRemover = autoRemover;
+    }
+
+    /** Called by the runtime's exit watcher, on its thread. */
+    public void exited(ExitStatus status) {
+        worker.execute(() -> handle(status));
+    }
+
+    /** Called once ContainerStarted is on the record: an exit that came early is recorded now. */
+    public void started(String containerId) {
+        worker.execute(() -> {
+            ExitStatus waiting = early.remove(containerId);
+            if (waiting != null) {
+                handle(waiting);
+            }
+        });
+    }
+
+    /** Records an exit found at boot (the service was away when it happened), on the caller's thread. */
+    public void recordNow(ExitStatus status, CommandContext context) {
+        record(status, context);
+    }
+
+    private void handle(ExitStatus status) {
+        try {
+            ContainerView view = finder.byId(status.id()).orElse(null);
+            if (view == null) {
+                return;
+            }
+            if (START_REQUESTED.equals(view.pendingIntent())) {
+                early.put(status.id(), status);
+                return;
+            }
+            record(status, CommandContext.system("runtime"));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "record exit of container %s: %s", status.id(), e.getMessage());
+        }
+    }
+
+    /** Appends the death unless it is already on the record; the check and the append happen under the journal's lock. */
+    private void record(ExitStatus status, CommandContext context) {
+        boolean recorded = journal.atomically(() -> {
+            ContainerView view = finder.byId(status.id()).orElse(null);
+            boolean alive = view != null && (view.state() == ContainerState.RUNNING
+                    || (view.state() == ContainerState.REMOVING && view.pid() > 0));
+            if (alive) {
+                // The exit file's time comes from a coarse file-system clock: never let a run end before it began.
+                java.time.Instant finished = view.startedAt().filter(s -> s.isAfter(status.finishedAt())).orElse(status.finishedAt());
+                journal.append(StreamId.container(status.id()), ExpectedVersion.any(),
+                        new ContainerDied(status.id(), status.exitCode(), status.oomKilled(), finished), context);
+            }
+            return alive;
+        });
+        ContainerView view = finder.byId(status.id()).orElse(null);
+        if (!recorded || view == null) {
+            return;
+        }
+        launcher.teardown(view.id(), view.spec());
+        if (view.state() != ContainerState.REMOVING) {
+            autoRemover.afterRun(view.id());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        worker.shutdown();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tallyman.host.commands.containers;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * docker create, in domain terms. Empty optionals and null lists mean "take the image's".
+ *
+ * @param name the name asked for, or empty for a generated one
+ * @param image the image as the user named it
+ */
+public record CreateContainer(
+        Optional<String> name,
+        String image,
+        Optional<List<String>> entrypoint,
+        Optional<List<String>> cmd,
+        List<String> env,
+        String workingDir,
+        Optional<String> user,
+        String hostname,
+        Map<String, String> labels,
+        String networkMode,
+        boolean autoRemove,
+        boolean tty,
+        boolean openStdin) {
+
+    public CreateContainer {
+        entrypoint = entrypoint.map(List::copyOf);
+        cmd = cmd.map(List::copyOf);
+        env = List.copyOf(env);
+        labels = Map.copyOf(labels);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tallyman.host.commands.containers;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreated;
+import dev.tallyman.audit.event.ContainerSpec;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.commands.images.ImageLookup;
+import dev.tallyman.host.projections.ImageView;
+import dev.tallyman.images.config.ContainerConfig;
+import dev.tallyman.images.config.ImageConfig;
+import dev.tallyman.images.reference.Digest;
+import dev.tallyman.images.store.ImageStore;
+import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.storage.LayerId;
+import dev.tallyman.spi.storage.StorageDriver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * docker create: checks the request, records the intent with everything the container will run with (the
+ * image's defaults merged with the request), makes its writable layer, records the outcome.
+ */
+public final class CreateContainerHandler {
+    private final Journal journal;
+    private final ImageLookup images;
+    private final ImageStore imageStore;
+    private final StorageDriver storage;
+
+    public CreateContainerHandler(Journal journal, ImageLookup images, ImageStore imageStore, StorageDriver storage) {
+        this.journal = journal;
+        this.images = images;
+        this.imageStore = imageStore;
+        this.storage = storage;
+    }
+
+    /** @return the new container's id */
+    public String handle(CreateContainer command, CommandContext context) {
+        String networkMode = networkMode(command.networkMode());
+        ImageLookup.parse(command.image());
+        ImageView image = images.require(command.image());
+        ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
+        ContainerSpec spec = specOf(command, image, imageConfig.config(), networkMode, storage.name());
+        if (spec.entrypoint().isEmpty() && spec.cmd().isEmpty()) {
+            throw EngineException.invalid("no command specified");
+        }
+        String id = ContainerNames.newId();
+        String name = journal.atomically(() -> {
+            String chosen = command.name().map(ContainerNames::validate)
+                    .orElseGet(() -> ContainerNames.generate(n -> journal.projections().read(p -> p.containers().idOfName(n).isPresent())));
+            journal.projections().read(p -> p.containers().idOfName(chosen)).ifPresent(owner -> {
+                throw EngineException.conflict("Conflict. The container name \"/" + chosen + "\" is already in use by container \""
+                        + owner + "\". You have to remove (or rename) that container to be able to reuse that name.");
+            });
+            journal.append(StreamId.container(id), ExpectedVersion.noStream(),
+                    new ContainerCreateRequested(id, chosen, spec.hostname().isEmpty() ? withHostname(spec, id) : spec), context);
+            return chosen;
+        });
+        try {
+            List<LayerId> layers = imageStore.layers(Digest.parse(image.id()));
+            storage.createWritable(LayerId.of(id), layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)));
+        } catch (DriverException | dev.tallyman.images.ImageException e) {
+            journal.append(StreamId.container(id), ExpectedVersion.exactly(0), new ContainerCreateFailed(id, e.getMessage()), context);
+            throw EngineException.system("create container " + name + ": " + e.getMessage(), e).onRecord();
+        }
+        journal.append(StreamId.container(id), ExpectedVersion.exactly(0), new ContainerCreated(id), context);
+        return id;
+    }
+
+    /** Until the bridge driver exists, the default network is none; "bridge" is refused rather than faked. */
+    private static String networkMode(String requested) {
+        String mode = requested == null ? "" : requested;
+        return switch (mode) {
+            case "", "default", "none" -> "none";
+            case "host" -> "host";
+            default -> throw EngineException.notFound("network " + mode + " not found");
+        };
+    }
+
+    /** The image's defaults, overridden by the request as Docker does: a new entrypoint also drops the image's cmd. */
+    static ContainerSpec specOf(CreateContainer c, ImageView image, ContainerConfig defaults, String networkMode,
+                               String storageDriver) {
+        List<String> entrypoint = c.entrypoint().orElse(defaults.entrypoint());
+        List<String> cmd;
+        if (c.cmd().isPresent() && !c.cmd().get().isEmpty()) {
+            cmd = c.cmd().get();
+        } else if (c.entrypoint().isPresent()) {
+            cmd = List.of();
+        } else {
+            cmd = defaults.cmd();
+        }
+        if (entrypoint.size() == 1 && entrypoint.get(0).isEmpty()) {
+            entrypoint = List.of();
+        }
+        List<String> env = mergeEnv(defaults.env(), c.env());
+        Map<String, String> labels = new LinkedHashMap<>(defaults.labels());
+        labels.putAll(c.labels());
+        String workingDir = c.workingDir() == null || c.workingDir().isEmpty() ? defaults.workingDir() : c.workingDir();
+        String user = c.user().filter(u -> !u.isEmpty()).orElse(defaults.user());
+        return new ContainerSpec(c.image(), image.id(), entrypoint, cmd, env, workingDir == null ? "" : workingDir,
+                user == null ? "" : user, c.hostname() == null ? "" : c.hostname(), labels, networkMode,
+                c.autoRemove(), c.tty(), c.openStdin(), storageDriver);
+    }
+
+    private static ContainerSpec withHostname(ContainerSpec s, String id) {
+        return new ContainerSpec(s.image(), s.imageId(), s.entrypoint(), s.cmd(), s.env(), s.workingDir(), s.user(),
+                id.substring(0, 12), s.labels(), s.networkMode(), s.autoRemove(), s.tty(), s.openStdin(), s.storageDriver());
+    }
+
+    /** Image variables first; a request variable replaces the image's of the same name; "KEY" alone keeps KEY out. */
+    static List<String> mergeEnv(List<String> image, List<String> request) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (String entry : image) {
+            merged.put(keyOf(entry), entry);
+        }
+        for (String entry : request) {
+            if (entry.contains("=")) {
+                merged.put(keyOf(entry), entry);
+            }
+        }
+        if (!merged.containsKey("PATH")) {
+            merged.put("PATH", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    private static String keyOf(String entry) {
+        int eq = entry.indexOf('=');
+        return eq < 0 ? entry : entry.substring(0, eq);
+    }
+}

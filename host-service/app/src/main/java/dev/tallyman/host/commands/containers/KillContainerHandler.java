@@ -1,0 +1,47 @@
+package dev.tallyman.host.commands.containers;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerKillFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerKillRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerKilled;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.runtime.ContainerRuntime;
+
+/** docker kill: sends a signal to the container's process; the death that may follow is recorded by the exit recorder. */
+public final class KillContainerHandler {
+    private final Journal journal;
+    private final ContainerFinder finder;
+    private final ContainerRuntime runtime;
+
+    public KillContainerHandler(Journal journal, ContainerFinder finder, ContainerRuntime runtime) {
+        this.journal = journal;
+        this.finder = finder;
+        this.runtime = runtime;
+    }
+
+    public void handle(String reference, String signalText, CommandContext context) {
+        int signal = Signals.parse(signalText == null || signalText.isEmpty() ? "KILL" : signalText);
+        ContainerView view = journal.atomically(() -> {
+            ContainerView found = finder.require(reference);
+            if (!found.isRunning()) {
+                throw EngineException.conflict("cannot kill container: " + reference + ": container " + found.id() + " is not running");
+            }
+            journal.append(StreamId.container(found.id()), ExpectedVersion.any(),
+                    new ContainerKillRequested(found.id(), Integer.toString(signal)), context);
+            return found;
+        });
+        try {
+            runtime.kill(view.id(), signal, false);
+        } catch (RuntimeException e) {
+            journal.append(StreamId.container(view.id()), ExpectedVersion.any(),
+                    new ContainerKillFailed(view.id(), Integer.toString(signal), e.getMessage()), context);
+            throw EngineException.system("kill container " + reference + ": " + e.getMessage(), e).onRecord();
+        }
+        journal.append(StreamId.container(view.id()), ExpectedVersion.any(),
+                new ContainerKilled(view.id(), Integer.toString(signal)), context);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tallyman.host.commands.containers;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.ContainerState;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.runtime.ContainerLauncher;
+import dev.tallyman.runtime.ContainerStartException;
+import dev.tallyman.runtime.RunningProcess;
+import dev.tallyman.runtime.oci.SpecificationException;
+import java.time.Clock;
+
+/**
+ * docker start: records the intent, launches the container, records ContainerStarted or, when the process
+ * could not run, ContainerStartFailed with Docker's exit code (126, 127) and runc's words.
+ */
+public final class StartContainerHandler {
+    private final Journal journal;
+    private final ContainerFinder finder;
+    private final ContainerLauncher launcher;
+    private final Clock clock;
+    private final AutoRemover autoRemover;
+    private final ContainerExitRecorder exits;
+
+    public StartContainerHandler(Journal journal, ContainerFinder finder, ContainerLauncher launcher, Clock clock,
+                                 AutoRemover autoRemover, ContainerExitRecorder exits) {
+        this.exits = exits;
+        this.journal = journal;
+        this.finder = finder;
+        this.launcher = launcher;
+        this.clock = clock;
+        this.autoRemover = autoRemover;
+    }
+
+    public void handle(String reference, CommandContext context) {
+        ContainerView container = journal.atomically(() -> {
+            ContainerView view = finder.require(reference);
+            if (view.state() == ContainerState.RUNNING) {
+                throw new EngineException(EngineException.Kind.NOT_MODIFIED, "container already started");
+            }
+            if (view.state() == ContainerState.REMOVING || view.state() == ContainerState.CREATING || !view.pendingIntent().isEmpty()) {
+                throw EngineException.conflict("cannot start container " + reference + ": container is "
+                        + (view.state() == ContainerState.REMOVING ? "marked for removal" : "busy with another command"));
+            }
+            journal.append(StreamId.container(view.id()), ExpectedVersion.exactly(view.version()),
+                    new ContainerStartRequested(view.id()), context);
+            return finder.byId(view.id()).orElseThrow();
+        });
+        String id = container.id();
+        RunningProcess running;
+        try {
+            running = launcher.launch(id, container.spec());
+        } catch (ContainerStartException e) {
+            String message = "failed to create task for container: OCI runtime create failed: " + e.getMessage();
+            journal.append(StreamId.container(id), ExpectedVersion.any(),
+                    new ContainerStartFailed(id, e.exitCode(), message), context);
+            autoRemover.afterRun(id);
+            throw EngineException.invalid(message).onRecord();
+        } catch (SpecificationException e) {
+            // The request cannot run as given (e.g. -u names no user in the image): Docker's 400 with exit code 128.
+            journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
+            autoRemover.afterRun(id);
+            throw EngineException.invalid(e.getMessage()).onRecord();
+        } catch (RuntimeException e) {
+            String message = "start container " + reference + ": " + e.getMessage();
+            journal.append(StreamId.container(id), ExpectedVersion.any(),
+                    new ContainerStartFailed(id, 128, message), context);
+            autoRemover.afterRun(id);
+            throw EngineException.system(message, e).onRecord();
+        }
+        journal.append(StreamId.container(id), ExpectedVersion.any(),
+                new ContainerStarted(id, running.pid(), clock.instant()), context);
+        exits.started(id);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tallyman.host.commands.images;
+
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleteFailed;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleteRequested;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleted;
+import dev.tallyman.audit.event.ImageEvent.ImageUntagged;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.projections.ImageView;
+import dev.tallyman.images.reference.Digest;
+import dev.tallyman.images.reference.ImageReference;
+import dev.tallyman.images.store.ImageStore;
+import dev.tallyman.spi.storage.LayerId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * docker rmi with Docker's rules: removing one of several names only untags; an image a container uses needs
+ * -f (and a running container's image cannot be removed at all); removing by id with several names needs -f.
+ */
+public final class RemoveImageHandler {
+    private final Journal journal;
+    private final ImageLookup images;
+    private final ImageStore store;
+
+    public RemoveImageHandler(Journal journal, ImageLookup images, ImageStore store) {
+        this.journal = journal;
+        this.images = images;
+        this.store = store;
+    }
+
+    /** @return Docker's answer rows: {"Untagged": name} and {"Deleted": id} */
+    public List<Map<String, String>> handle(String typed, boolean force, CommandContext context) {
+        List<Map<String, String>> answer = new ArrayList<>();
+        Optional<ImageView> toDelete = journal.atomically(() -> {
+            ImageView image = images.require(typed);
+            Optional<String> byName = nameTyped(typed, image);
+            List<ContainerView> users = journal.projections().read(p -> p.containers().all().stream()
+                    .filter(c -> c.spec().imageId().equals(image.id())).toList());
+            String shortId = Digest.parse(image.id()).shortHex();
+            if (byName.isPresent() && image.tags().size() > 1) {
+                untag(image, byName.get(), context, answer);
+                return Optional.empty();
+            }
+            if (byName.isEmpty() && image.tags().size() > 1 && !force) {
+                throw EngineException.conflict("conflict: unable to delete " + shortId
+                        + " (must be forced) - image is referenced in multiple repositories");
+            }
+            Optional<ContainerView> running = users.stream().filter(ContainerView::isRunning).findFirst();
+            if (running.isPresent()) {
+                throw EngineException.conflict("conflict: unable to delete " + shortId + " (cannot be forced) - image is being used by running container "
+                        + running.get().id().substring(0, 12));
+            }
+            if (!users.isEmpty() && !force) {
+                String what = byName.map(n -> "remove repository reference \"" + typed + "\"").orElse("delete " + shortId);
+                throw EngineException.conflict("conflict: unable to " + what + " (must force) - container "
+                        + users.get(0).id().substring(0, 12) + " is using its referenced image " + shortId);
+            }
+            List<Event> untags = new ArrayList<>();
+            for (String tag : image.tags()) {
+                untags.add(new ImageUntagged(image.id(), tag));
+                answer.add(Map.of("Untagged", ImageLookup.familiar(tag)));
+            }
+            if (!users.isEmpty()) {
+                // Forced while stopped containers use it: Docker keeps the image, only its names go.
+                if (!untags.isEmpty()) {
+                    journal.append(StreamId.IMAGES, ExpectedVersion.any(), untags, context);
+                }
+                return Optional.empty();
+            }
+            untags.add(new ImageDeleteRequested(image.id(), force));
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), untags, context);
+            return Optional.of(image);
+        });
+        if (toDelete.isEmpty()) {
+            return answer;
+        }
+        ImageView image = toDelete.get();
+        try {
+            Set<LayerId> stillUsed = new HashSet<>();
+            journal.projections().read(p -> p.images().all()).stream()
+                    .filter(other -> !other.id().equals(image.id()))
+                    .forEach(other -> stillUsed.addAll(store.layers(Digest.parse(other.id()))));
+            store.delete(Digest.parse(image.id()), stillUsed);
+        } catch (RuntimeException e) {
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleteFailed(image.id(), e.getMessage()), context);
+            throw EngineException.system("delete image " + typed + ": " + e.getMessage(), e).onRecord();
+        }
+        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleted(image.id()), context);
+        answer.add(Map.of("Deleted", image.id()));
+        return answer;
+    }
+
+    private void untag(ImageView image, String name, CommandContext context, List<Map<String, String>> answer) {
+        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageUntagged(image.id(), name), context);
+        answer.add(Map.of("Untagged", ImageLookup.familiar(name)));
+    }
+
+    /** The normalized name, when the user named the image by one of its tags rather than by id. */
+    private static Optional<String> nameTyped(String typed, ImageView image) {
+        try {
+            String normalized = ImageReference.parse(typed).toString();
+            return image.tags().contains(normalized) ? Optional.of(normalized) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

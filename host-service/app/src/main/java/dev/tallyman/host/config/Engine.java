@@ -1,0 +1,163 @@
+package dev.tallyman.host.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tallyman.audit.store.JdbcEventStore;
+import dev.tallyman.host.api.ApiRouter;
+import dev.tallyman.host.api.ContainerApi;
+import dev.tallyman.host.api.ImageApi;
+import dev.tallyman.host.api.SystemApi;
+import dev.tallyman.host.api.TallymanApi;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.commands.containers.ContainerExitRecorder;
+import dev.tallyman.host.commands.containers.ContainerFinder;
+import dev.tallyman.host.commands.containers.CreateContainerHandler;
+import dev.tallyman.host.commands.containers.KillContainerHandler;
+import dev.tallyman.host.commands.containers.RemoveContainerHandler;
+import dev.tallyman.host.commands.containers.StartContainerHandler;
+import dev.tallyman.host.commands.containers.StopContainerHandler;
+import dev.tallyman.host.commands.images.ImageLookup;
+import dev.tallyman.host.commands.images.ImportImageHandler;
+import dev.tallyman.host.commands.images.RemoveImageHandler;
+import dev.tallyman.host.commands.images.TagImageHandler;
+import dev.tallyman.host.projections.ContainerWaits;
+import dev.tallyman.host.projections.Projections;
+import dev.tallyman.host.reconcile.BootReconciler;
+import dev.tallyman.host.runtime.ContainerLauncher;
+import dev.tallyman.images.archive.ImageImporter;
+import dev.tallyman.images.store.ContentStore;
+import dev.tallyman.images.store.ImageStore;
+import dev.tallyman.runtime.ContainerRuntime;
+import dev.tallyman.runtime.RuntimeConfig;
+import dev.tallyman.spi.network.NetworkDriver;
+import dev.tallyman.spi.storage.StorageDriver;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds Tallyman from its parts, by hand and in one place, so a reader sees every dependency: the event
+ * store, the projections rebuilt from it, the drivers, the runtime, the command handlers and the API routes.
+ * Then reconciles the record with the machine before the socket takes its first request.
+ */
+@ApplicationScoped
+public class Engine {
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
+    @Inject
+    EngineConfig config;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    private JdbcEventStore store;
+    private Closeable exitWatch;
+    private ContainerExitRecorder exitRecorder;
+
+    void routes(@Observes Router router) throws IOException {
+        long began = System.nanoTime();
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataRoot());
+        Files.createDirectories(config.execRoot());
+
+        JdbcEventStore.migrate(dataSource);
+        store = new JdbcEventStore(dataSource, clock);
+        Projections projections = Projections.rebuild(store);
+        Journal journal = new Journal(store, projections);
+        ContainerWaits waits = new ContainerWaits(projections);
+
+        DriverLoader drivers = new DriverLoader(config.dataRoot().resolve("plugins"));
+        StorageDriver storage = drivers.storage(config.storageDriver(), config.dataRoot().resolve(config.storageDriver()));
+        Map<String, NetworkDriver> networks = drivers.networks(config.dataRoot().resolve("network"));
+
+        ContainerRuntime runtime = new ContainerRuntime(new RuntimeConfig(
+                Executables.find(config.runc()), Executables.find(config.conmon()),
+                config.execRoot().resolve("runc"), config.execRoot().resolve("runtime")));
+        ContainerLauncher launcher = new ContainerLauncher(storage, networks, runtime, config.execRoot(), config.dataRoot());
+
+        ImageStore imageStore = new ImageStore(new ContentStore(config.dataRoot().resolve("images")), storage);
+        ImageImporter importer = new ImageImporter(imageStore, storage, config.dataRoot().resolve("tmp"), clock);
+        ImageLookup lookup = new ImageLookup(projections);
+
+        ContainerFinder finder = new ContainerFinder(projections);
+        RemoveContainerHandler remove = new RemoveContainerHandler(journal, finder, launcher, storage, waits);
+        exitRecorder = new ContainerExitRecorder(journal, finder, launcher, remove);
+        StartContainerHandler start = new StartContainerHandler(journal, finder, launcher, clock, remove, exitRecorder);
+        CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage);
+        KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
+        StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
+
+        exitWatch = runtime.watchExits(exitRecorder::exited);
+        new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock).run();
+
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new Jdk8Module())
+                .registerModule(new JavaTimeModule())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
+        new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
+        new ContainerApi(projections, finder, create, start, kill, stop, remove, waits, launcher, storage.name(), clock).register(api);
+        new ImageApi(projections, lookup, imageStore, new ImportImageHandler(journal, importer),
+                new TagImageHandler(journal, lookup), new RemoveImageHandler(journal, lookup, imageStore),
+                config.dataRoot().resolve("tmp")).register(api);
+        new TallymanApi(projections, store).register(api);
+        api.finish();
+        restrictSocketWhenBound();
+        LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
+                (System.nanoTime() - began) / 1_000_000, projections.position(), storage.name(), config.socket());
+    }
+
+    /**
+     * Root and its group only: the socket grants control of the host (mode 0660). Vert.x creates the socket
+     * file after the routes are set up, with the process umask, so a short-lived thread waits for it to appear.
+     */
+    private void restrictSocketWhenBound() {
+        Thread chmod = new Thread(() -> {
+            Path socket = config.socket();
+            for (int i = 0; i < 600 && !Files.exists(socket); i++) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            } catch (IOException e) {
+                LOG.errorf("set mode of socket %s: %s", socket, e.getMessage());
+            }
+        }, "socket-mode");
+        chmod.setDaemon(true);
+        chmod.start();
+    }
+
+    /** Containers keep running; only Tallyman's own watchers and connections stop. */
+    void stopping(@Observes ShutdownEvent event) {
+        try {
+            if (exitWatch != null) {
+                exitWatch.close();
+            }
+            if (exitRecorder != null) {
+                exitRecorder.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+        } catch (Exception e) {
+            LOG.warnf("shut down: %s", e.getMessage());
+        }
+    }
+}

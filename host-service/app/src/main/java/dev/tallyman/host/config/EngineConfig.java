@@ -1,0 +1,37 @@
+package dev.tallyman.host.config;
+
+import io.smallrye.config.ConfigMapping;
+import java.nio.file.Path;
+
+/** Tallyman's settings, under {@code tallyman.*}; each can come from the environment (TALLYMAN_DATA_ROOT, …). */
+@ConfigMapping(prefix = "tallyman")
+public interface EngineConfig {
+
+    /** The unix socket the Docker API listens on. */
+    Path socket();
+
+    /** Persistent state: layers, image blobs, container logs. */
+    Path dataRoot();
+
+    /** State that dies with the machine: bundles, runc's state, mount points, conmon's files. */
+    Path execRoot();
+
+    /** overlay2 or vfs, or any driver found in the plugin folder. */
+    String storageDriver();
+
+    /** The runc binary: a path, or a name looked up on PATH. */
+    String runc();
+
+    /** The conmon binary: a path, or a name looked up on PATH. */
+    String conmon();
+
+    Db db();
+
+    interface Db {
+        String url();
+
+        String user();
+
+        String password();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tallyman.host.projections;
+
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.ContainerEvent.*;
+import dev.tallyman.audit.store.RecordedEvent;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every container that exists, folded from container events in position order. Not thread-safe on its own:
+ * {@link Projections} serializes writers and hands readers snapshots.
+ */
+public final class ContainerProjection {
+    private final Map<String, ContainerView> byId = new LinkedHashMap<>();
+    private final Map<String, String> idByName = new LinkedHashMap<>();
+
+    void apply(RecordedEvent recorded, ContainerEvent event) {
+        String id = event.containerId();
+        long version = recorded.version();
+        ContainerView view = byId.get(id);
+        if (event instanceof ContainerCreateRequested e) {
+            put(new ContainerView(id, e.name(), e.spec(), recorded.occurredAt(), ContainerState.CREATING, 0, 0, "",
+                    Optional.empty(), Optional.empty(), false, 0, version, recorded.type()));
+            return;
+        }
+        if (view == null) {
+            throw new IllegalStateException("event " + recorded.position() + " for unknown container " + id);
+        }
+        if (event instanceof ContainerCreated) {
+            put(view.withState(ContainerState.CREATED, version).withPending("", version));
+        } else if (event instanceof ContainerCreateFailed) {
+            remove(id);
+        } else if (event instanceof ContainerStartRequested
+                || event instanceof ContainerKillRequested
+                || event instanceof ContainerStopRequested) {
+            put(view.withPending(recorded.type(), version));
+        } else if (event instanceof ContainerStarted e) {
+            put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.RUNNING, e.pid(), 0, "",
+                    Optional.of(e.startedAt()), Optional.empty(), false, view.restartCount(), version, ""));
+        } else if (event instanceof ContainerStartFailed e) {
+            put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.EXITED, 0, e.exitCode(),
+                    e.reason(), view.startedAt(), view.finishedAt(), false, view.restartCount(), version, ""));
+        } else if (event instanceof ContainerDied e) {
+            ContainerState next = view.state() == ContainerState.REMOVING ? ContainerState.REMOVING : ContainerState.EXITED;
+            put(new ContainerView(id, view.name(), view.spec(), view.created(), next, 0, e.exitCode(), view.error(),
+                    view.startedAt(), Optional.of(e.finishedAt()), e.oomKilled(), view.restartCount(), version,
+                    view.pendingIntent()));
+        } else if (event instanceof ContainerKilled || event instanceof ContainerKillFailed
+                || event instanceof ContainerStopped || event instanceof ContainerStopFailed) {
+            put(view.withPending("", version));
+        } else if (event instanceof ContainerRemoveRequested) {
+            put(view.withState(ContainerState.REMOVING, version).withPending(recorded.type(), version));
+        } else if (event instanceof ContainerRemoved) {
+            remove(id);
+        } else if (event instanceof ContainerRemoveFailed e) {
+            ContainerState back = view.pid() > 0 ? ContainerState.RUNNING : ContainerState.DEAD;
+            put(new ContainerView(id, view.name(), view.spec(), view.created(), back, view.pid(), view.exitCode(),
+                    e.reason(), view.startedAt(), view.finishedAt(), view.oomKilled(), view.restartCount(), version, ""));
+        } else {
+            throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
+        }
+    }
+
+    private void put(ContainerView view) {
+        byId.put(view.id(), view);
+        idByName.put(view.name(), view.id());
+    }
+
+    private void remove(String id) {
+        ContainerView gone = byId.remove(id);
+        if (gone != null) {
+            idByName.remove(gone.name());
+        }
+    }
+
+    public Optional<ContainerView> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public Optional<String> idOfName(String name) {
+        return Optional.ofNullable(idByName.get(name));
+    }
+
+    public Collection<ContainerView> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** A value copy, for comparing a live projection with one rebuilt from the store. */
+    public Map<String, ContainerView> snapshot() {
+        return Map.copyOf(byId);
+    }
+
+    /**
+     * Finds a container as Docker does: by full id, by name (with or without the leading slash), then by
+     * unique id prefix. Several containers sharing the prefix is an error of its own.
+     */
+    public Optional<ContainerView> find(String reference) {
+        if (reference == null || reference.isEmpty()) {
+            return Optional.empty();
+        }
+        ContainerView exact = byId.get(reference);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        String name = reference.startsWith("/") ? reference.substring(1) : reference;
+        String named = idByName.get(name);
+        if (named != null) {
+            return Optional.ofNullable(byId.get(named));
+        }
+        List<ContainerView> prefixed = byId.values().stream().filter(v -> v.id().startsWith(reference)).toList();
+        if (prefixed.size() > 1) {
+            throw new AmbiguousReferenceException(reference);
+        }
+        return prefixed.stream().findFirst();
+    }
+}

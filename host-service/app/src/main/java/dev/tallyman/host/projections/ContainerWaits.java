@@ -1,0 +1,86 @@
+package dev.tallyman.host.projections;
+
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerDied;
+import dev.tallyman.audit.event.ContainerEvent.ContainerRemoved;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed;
+import dev.tallyman.audit.store.RecordedEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Futures for docker wait and for attach streams: completed when the projection applies the event that ends
+ * a run (died, start failed) or the container itself (removed). Listens to {@link Projections}.
+ */
+public final class ContainerWaits {
+
+    /** Docker's wait conditions. */
+    public enum Condition { NOT_RUNNING, NEXT_EXIT, REMOVED }
+
+    /** A run's end: its exit code and, when the process never ran, why. */
+    public record Exit(int exitCode, String error) {
+    }
+
+    private final Map<String, List<CompletableFuture<Exit>>> nextExit = new HashMap<>();
+    private final Map<String, List<CompletableFuture<Exit>>> removed = new HashMap<>();
+    private final Map<String, Exit> lastExit = new HashMap<>();
+
+    public ContainerWaits(Projections projections) {
+        projections.onApplied(this::applied);
+    }
+
+    /**
+     * A future for the condition, registered under the projection's lock so no event slips between the check of
+     * the current state and the registration. NOT_RUNNING completes at once for a container that is not running.
+     */
+    public CompletableFuture<Exit> register(Projections projections, String id, Condition condition) {
+        return projections.read(p -> {
+            ContainerView view = p.containers().byId(id).orElse(null);
+            CompletableFuture<Exit> future = new CompletableFuture<>();
+            synchronized (this) {
+                if (view == null) {
+                    Exit last = lastExit.getOrDefault(id, new Exit(0, ""));
+                    future.complete(last);
+                    return future;
+                }
+                if (condition == Condition.NOT_RUNNING && !view.isRunning() && view.pendingIntent().isEmpty()) {
+                    future.complete(new Exit(view.exitCode(), view.error()));
+                    return future;
+                }
+                (condition == Condition.REMOVED ? removed : nextExit).computeIfAbsent(id, k -> new ArrayList<>()).add(future);
+            }
+            return future;
+        });
+    }
+
+    private synchronized void applied(RecordedEvent recorded) {
+        if (!(recorded.event() instanceof ContainerEvent event)) {
+            return;
+        }
+        String id = event.containerId();
+        if (event instanceof ContainerDied e) {
+            Exit exit = new Exit(e.exitCode(), "");
+            lastExit.put(id, exit);
+            complete(nextExit.remove(id), exit);
+        } else if (event instanceof ContainerStartFailed e) {
+            Exit exit = new Exit(e.exitCode(), e.reason());
+            lastExit.put(id, exit);
+            complete(nextExit.remove(id), exit);
+        } else if (event instanceof ContainerRemoved || event instanceof ContainerCreateFailed) {
+            Exit exit = lastExit.getOrDefault(id, new Exit(0, ""));
+            complete(nextExit.remove(id), exit);
+            complete(removed.remove(id), exit);
+            lastExit.remove(id);
+        }
+    }
+
+    private static void complete(List<CompletableFuture<Exit>> futures, Exit exit) {
+        if (futures != null) {
+            futures.forEach(f -> f.complete(exit));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tallyman.host.projections;
+
+import dev.tallyman.audit.event.ImageEvent;
+import dev.tallyman.audit.event.ImageEvent.*;
+import dev.tallyman.audit.store.RecordedEvent;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Every image and every name pointing at one, folded from the images stream. */
+public final class ImageProjection {
+    private final Map<String, ImageView> byId = new LinkedHashMap<>();
+    private final Map<String, String> idByTag = new LinkedHashMap<>();
+    private long streamVersion = -1;
+    private String pendingIntent = "";
+
+    void apply(RecordedEvent recorded, ImageEvent event) {
+        streamVersion = recorded.version();
+        if (event instanceof ImageImportRequested || event instanceof ImageDeleteRequested) {
+            pendingIntent = recorded.type();
+        } else if (event instanceof ImageImported e) {
+            pendingIntent = "";
+            byId.putIfAbsent(e.imageId(), new ImageView(e.imageId(), e.diffIds(), e.sizeBytes(), e.created(), Set.of()));
+        } else if (event instanceof ImageImportFailed || event instanceof ImageDeleteFailed) {
+            pendingIntent = "";
+        } else if (event instanceof ImageTagged e) {
+            String previous = idByTag.put(e.reference(), e.imageId());
+            if (previous != null && !previous.equals(e.imageId())) {
+                retag(previous, e.reference(), false);
+            }
+            retag(e.imageId(), e.reference(), true);
+        } else if (event instanceof ImageUntagged e) {
+            idByTag.remove(e.reference(), e.imageId());
+            retag(e.imageId(), e.reference(), false);
+        } else if (event instanceof ImageDeleted e) {
+            pendingIntent = "";
+            ImageView gone = byId.remove(e.imageId());
+            if (gone != null) {
+                gone.tags().forEach(t -> idByTag.remove(t, e.imageId()));
+            }
+        } else {
+            throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
+        }
+    }
+
+    private void retag(String imageId, String reference, boolean add) {
+        ImageView view = byId.get(imageId);
+        if (view == null) {
+            return;
+        }
+        Set<String> tags = new HashSet<>(view.tags());
+        if (add) {
+            tags.add(reference);
+        } else {
+            tags.remove(reference);
+        }
+        byId.put(imageId, view.withTags(tags));
+    }
+
+    public Optional<ImageView> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The image a normalized name points at. */
+    public Optional<ImageView> byTag(String normalizedReference) {
+        return Optional.ofNullable(idByTag.get(normalizedReference)).map(byId::get);
+    }
+
+    public Collection<ImageView> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The images stream's last version, -1 before the first event. */
+    public long streamVersion() {
+        return streamVersion;
+    }
+
+    public String pendingIntent() {
+        return pendingIntent;
+    }
+
+    public Map<String, ImageView> snapshot() {
+        return Map.copyOf(byId);
+    }
+}

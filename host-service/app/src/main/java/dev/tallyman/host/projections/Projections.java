@@ -1,0 +1,77 @@
+package dev.tallyman.host.projections;
+
+import dev.tallyman.audit.event.CommandRefused;
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.ImageEvent;
+import dev.tallyman.audit.store.EventStore;
+import dev.tallyman.audit.store.RecordedEvent;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The current state of everything, folded from events in position order. The same fold serves the live
+ * service and a rebuild from the store, so a test can compare the two.
+ *
+ * <p>Writers call {@link #apply} one at a time (the {@link dev.tallyman.host.commands.Journal} holds its lock
+ * while it appends and applies); readers call the query methods, which are synchronized on this object.
+ */
+public final class Projections {
+    private final ContainerProjection containers = new ContainerProjection();
+    private final ImageProjection images = new ImageProjection();
+    private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long position;
+
+    /** Folds every event of the store, from the first. */
+    public static Projections rebuild(EventStore store) {
+        Projections projections = new Projections();
+        long after = 0;
+        while (true) {
+            List<RecordedEvent> batch = store.readAll(after, 1000);
+            if (batch.isEmpty()) {
+                return projections;
+            }
+            batch.forEach(projections::apply);
+            after = batch.get(batch.size() - 1).position();
+        }
+    }
+
+    public synchronized void apply(RecordedEvent recorded) {
+        if (recorded.position() <= position) {
+            return;
+        }
+        Event event = recorded.event();
+        if (event instanceof ContainerEvent e) {
+            containers.apply(recorded, e);
+        } else if (event instanceof ImageEvent e) {
+            images.apply(recorded, e);
+        } else if (event instanceof CommandRefused) {
+            // A refusal changed nothing; it is on the record for the audit trail only.
+        } else {
+            throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
+        }
+        position = recorded.position();
+        listeners.forEach(l -> l.accept(recorded));
+    }
+
+    /** Called after each applied event, under the projection lock: keep it short and never block. */
+    public void onApplied(Consumer<RecordedEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized <T> T read(java.util.function.Function<Projections, T> query) {
+        return query.apply(this);
+    }
+
+    public ContainerProjection containers() {
+        return containers;
+    }
+
+    public ImageProjection images() {
+        return images;
+    }
+
+    public synchronized long position() {
+        return position;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tallyman.host.reconcile;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerKillFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerRemoved;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStopFailed;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleted;
+import dev.tallyman.audit.event.ImageEvent.ImageImportFailed;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.commands.containers.ContainerExitRecorder;
+import dev.tallyman.host.projections.ContainerState;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.projections.ImageView;
+import dev.tallyman.host.runtime.ContainerLauncher;
+import dev.tallyman.images.reference.Digest;
+import dev.tallyman.images.store.ImageStore;
+import dev.tallyman.runtime.ContainerRuntime;
+import dev.tallyman.runtime.ExitStatus;
+import dev.tallyman.runtime.RuncState;
+import dev.tallyman.spi.linux.Mounts;
+import dev.tallyman.spi.storage.LayerId;
+import dev.tallyman.spi.storage.StorageDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * At boot, makes the record and the machine agree. Every intent without an outcome gets one, decided by
+ * looking at runc, conmon's exit files and the mounts; containers that died while Tallyman was away get their
+ * death recorded with the exit code and time conmon wrote; what the machine holds that the record does not
+ * know (a runc container, a mount) is removed. Everything appended here has the actor "reconcile".
+ */
+public final class BootReconciler {
+    private static final Logger LOG = Logger.getLogger(BootReconciler.class);
+    private static final String INTERRUPTED = "interrupted: tallyman stopped before the outcome was recorded";
+
+    private final Journal journal;
+    private final ContainerRuntime runtime;
+    private final ContainerLauncher launcher;
+    private final StorageDriver storage;
+    private final ImageStore images;
+    private final ContainerExitRecorder exits;
+    private final Clock clock;
+
+    public BootReconciler(Journal journal, ContainerRuntime runtime, ContainerLauncher launcher, StorageDriver storage,
+                          ImageStore images, ContainerExitRecorder exits, Clock clock) {
+        this.journal = journal;
+        this.runtime = runtime;
+        this.launcher = launcher;
+        this.storage = storage;
+        this.images = images;
+        this.exits = exits;
+        this.clock = clock;
+    }
+
+    public void run() {
+        CommandContext context = CommandContext.system("reconcile");
+        List<ContainerView> containers = journal.projections().read(p -> List.copyOf(p.containers().all()));
+        for (ContainerView c : containers) {
+            try {
+                reconcile(c, context);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "reconcile container %s: %s", c.id(), e.getMessage());
+            }
+        }
+        reconcileImages(context);
+        removeOrphans();
+    }
+
+    private void reconcile(ContainerView c, CommandContext context) {
+        StreamId stream = StreamId.container(c.id());
+        Optional<RuncState> state = runtime.state(c.id());
+        boolean alive = state.map(s -> s.status() == RuncState.Status.RUNNING || s.status() == RuncState.Status.PAUSED).orElse(false);
+        switch (c.pendingIntent()) {
+            case "container.create-requested" -> {
+                storage.remove(LayerId.of(c.id()));
+                journal.append(stream, ExpectedVersion.any(), new ContainerCreateFailed(c.id(), INTERRUPTED), context);
+                return;
+            }
+            case "container.start-requested" -> {
+                if (alive) {
+                    journal.append(stream, ExpectedVersion.any(), new ContainerStarted(c.id(), state.get().pid(), clock.instant()), context);
+                    exits.started(c.id());
+                } else {
+                    launcher.teardown(c.id(), c.spec());
+                    journal.append(stream, ExpectedVersion.any(), new ContainerStartFailed(c.id(), 128, INTERRUPTED), context);
+                }
+                return;
+            }
+            case "container.kill-requested" ->
+                journal.append(stream, ExpectedVersion.any(), new ContainerKillFailed(c.id(), "", INTERRUPTED), context);
+            case "container.stop-requested" ->
+                journal.append(stream, ExpectedVersion.any(), new ContainerStopFailed(c.id(), INTERRUPTED), context);
+            default -> {
+                // No intent open, or a removal, handled below.
+            }
+        }
+        ContainerView now = journal.projections().read(p -> p.containers().byId(c.id())).orElse(c);
+        if ((now.state() == ContainerState.RUNNING || now.state() == ContainerState.REMOVING) && now.pid() > 0 && !alive) {
+            ExitStatus exit = runtime.exitStatus(c.id())
+                    // No exit file: the machine restarted, taking conmon with it. Docker reports such deaths as 255.
+                    .orElse(new ExitStatus(c.id(), 255, clock.instant(), false));
+            exits.recordNow(exit, context);
+        }
+        if (now.state() == ContainerState.REMOVING) {
+            launcher.teardown(c.id(), c.spec());
+            storage.remove(LayerId.of(c.id()));
+            launcher.removeFiles(c.id());
+            journal.append(stream, ExpectedVersion.any(), new ContainerRemoved(c.id()), context);
+        }
+    }
+
+    private void reconcileImages(CommandContext context) {
+        String pending = journal.projections().read(p -> p.images().pendingIntent());
+        if (pending.equals("image.import-requested")) {
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageImportFailed("", INTERRUPTED), context);
+        }
+        if (pending.equals("image.delete-requested")) {
+            // The delete intent is the last image event; its image is the one with no names left that no container uses.
+            List<ImageView> all = journal.projections().read(p -> List.copyOf(p.images().all()));
+            for (ImageView image : all) {
+                boolean used = journal.projections().read(p -> p.containers().all().stream().anyMatch(c -> c.spec().imageId().equals(image.id())));
+                if (image.tags().isEmpty() && !used) {
+                    Set<LayerId> stillUsed = new HashSet<>();
+                    all.stream().filter(o -> !o.id().equals(image.id()))
+                            .forEach(o -> stillUsed.addAll(images.layers(Digest.parse(o.id()))));
+                    images.delete(Digest.parse(image.id()), stillUsed);
+                    journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleted(image.id()), context);
+                }
+            }
+        }
+    }
+
+    /** runc containers and rootfs mounts that no container on the record owns. */
+    private void removeOrphans() {
+        Set<String> known = new HashSet<>(journal.projections().read(p -> p.containers().all().stream().map(ContainerView::id).toList()));
+        for (String id : runtime.list()) {
+            if (!known.contains(id)) {
+                LOG.warnf("reconcile: removing runc container %s that no container on the record owns", id);
+                try {
+                    runtime.kill(id, 9, true);
+                } catch (RuntimeException e) {
+                    // Already stopped.
+                }
+                runtime.delete(id, true);
+            }
+        }
+        Path bundles = launcher.bundle("x").getParent();
+        if (Files.isDirectory(bundles)) {
+            try (Stream<Path> dirs = Files.list(bundles)) {
+                for (Path dir : dirs.toList()) {
+                    String id = dir.getFileName().toString();
+                    boolean running = journal.projections().read(p -> p.containers().byId(id).map(ContainerView::isRunning).orElse(false));
+                    if (!running && Files.isDirectory(dir.resolve("rootfs")) && Mounts.isMountPoint(dir.resolve("rootfs"))) {
+                        LOG.warnf("reconcile: unmounting rootfs of container %s, which is not running", id);
+                        Mounts.unmount(dir.resolve("rootfs"));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                LOG.warnf("reconcile: list bundles: %s", e.getMessage());
+            }
+        }
+    }
+}

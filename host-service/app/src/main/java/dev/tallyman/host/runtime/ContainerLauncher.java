@@ -1,0 +1,171 @@
+package dev.tallyman.host.runtime;
+
+import dev.tallyman.audit.event.ContainerSpec;
+import dev.tallyman.runtime.ContainerRuntime;
+import dev.tallyman.runtime.ContainerStartException;
+import dev.tallyman.runtime.RunningProcess;
+import dev.tallyman.runtime.oci.ContainerProcess;
+import dev.tallyman.runtime.oci.ContainerSpecification;
+import dev.tallyman.runtime.oci.OciSpecWriter;
+import dev.tallyman.spi.linux.Mounts;
+import dev.tallyman.spi.network.Attachment;
+import dev.tallyman.spi.network.Endpoint;
+import dev.tallyman.spi.network.NetworkDriver;
+import dev.tallyman.spi.network.NetworkSpec;
+import dev.tallyman.spi.storage.LayerId;
+import dev.tallyman.spi.storage.StorageDriver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Puts a container's pieces together and takes them apart: the rootfs mount from the storage driver, the
+ * network from the network driver, the OCI bundle, and runc under conmon. Knows nothing of events; the
+ * command handlers record what it did.
+ *
+ * <p>Where things live: bundles and mount points under the exec root (gone with a reboot, like the processes),
+ * logs under the data root (kept until the container is removed).
+ */
+public final class ContainerLauncher {
+    private static final Logger LOG = Logger.getLogger(ContainerLauncher.class);
+
+    private final StorageDriver storage;
+    private final Map<String, NetworkDriver> networks;
+    private final ContainerRuntime runtime;
+    private final Path execRoot;
+    private final Path dataRoot;
+    private final OciSpecWriter specWriter = OciSpecWriter.forHost();
+
+    public ContainerLauncher(StorageDriver storage, Map<String, NetworkDriver> networks, ContainerRuntime runtime,
+                             Path execRoot, Path dataRoot) {
+        this.storage = storage;
+        this.networks = Map.copyOf(networks);
+        this.runtime = runtime;
+        this.execRoot = execRoot;
+        this.dataRoot = dataRoot;
+    }
+
+    public Path bundle(String id) {
+        return execRoot.resolve("containers").resolve(id);
+    }
+
+    public Path rootfs(String id) {
+        return bundle(id).resolve("rootfs");
+    }
+
+    public Path logPath(String id) {
+        return dataRoot.resolve("containers").resolve(id).resolve("container.log");
+    }
+
+    /**
+     * Mounts, joins the network, writes the bundle and starts the process. On any failure everything done so
+     * far is undone before the exception leaves.
+     */
+    public RunningProcess launch(String id, ContainerSpec spec) {
+        try {
+            Files.createDirectories(rootfs(id));
+            Files.createDirectories(logPath(id).getParent());
+            Mounts.mount(storage.mounts(LayerId.of(id)), rootfs(id));
+            Attachment attachment = network(spec.networkMode()).join(networkSpec(spec.networkMode()), endpoint(id, spec));
+            List<String> args = new ArrayList<>(spec.entrypoint());
+            args.addAll(spec.cmd());
+            ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(), false);
+            ContainerSpecification specification = ContainerSpecification.builder(id, rootfs(id), process)
+                    .hostname(spec.hostname())
+                    .network(attachment)
+                    .build();
+            specWriter.write(specification, bundle(id));
+            RunningProcess running = runtime.create(id, bundle(id), logPath(id));
+            runtime.start(id);
+            return running;
+        } catch (IOException e) {
+            teardown(id, spec);
+            throw new UncheckedIOException("launch container " + id + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            teardown(id, spec);
+            throw e;
+        }
+    }
+
+    /**
+     * Undoes {@link #launch} after the process has ended (or never started): runc's record, the network
+     * endpoint, the rootfs mount and the bundle. Each step is safe to repeat and runs even if an earlier one fails.
+     */
+    public void teardown(String id, ContainerSpec spec) {
+        step("delete runc container " + id, () -> runtime.delete(id, true));
+        step("leave network " + spec.networkMode() + " " + id,
+                () -> network(spec.networkMode()).leave(networkSpec(spec.networkMode()), endpoint(id, spec)));
+        step("unmount rootfs " + id, () -> Mounts.unmount(rootfs(id)));
+        step("remove bundle " + id, () -> {
+            // Never walk into a rootfs that is still mounted: that would delete the container's files.
+            if (Mounts.isMountPoint(rootfs(id))) {
+                throw new IllegalStateException("rootfs still mounted at " + rootfs(id));
+            }
+            deleteTree(bundle(id));
+        });
+    }
+
+    /** Removes what the container kept after teardown: its log folder. */
+    public void removeFiles(String id) {
+        step("remove files " + id, () -> deleteTree(logPath(id).getParent()));
+    }
+
+    private NetworkDriver network(String mode) {
+        NetworkDriver driver = networks.get(mode.equals("none") ? "null" : mode);
+        if (driver == null) {
+            throw new IllegalStateException("no network driver for mode " + mode);
+        }
+        return driver;
+    }
+
+    private static NetworkSpec networkSpec(String mode) {
+        return new NetworkSpec(mode, mode, Map.of());
+    }
+
+    private static Endpoint endpoint(String id, ContainerSpec spec) {
+        return new Endpoint(id, spec.hostname(), List.of());
+    }
+
+    /** One teardown step that may fail with a checked exception; a failure is logged and the next step runs. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void step(String what, Step action) {
+        try {
+            action.run();
+        } catch (Exception e) {
+            LOG.warnf("%s: %s", what, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    /** Thrown out of {@link #launch} when runc refused the process; re-exported so callers need not know runc. */
+    public static boolean isStartFailure(RuntimeException e) {
+        return e instanceof ContainerStartException;
+    }
+}

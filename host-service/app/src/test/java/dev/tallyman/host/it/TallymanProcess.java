@@ -1,0 +1,183 @@
+package dev.tallyman.host.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real service, started from the packaged jar as its own process with its own socket, data root and
+ * database schema, so a test can stop it, kill it and start it again like an operator would.
+ */
+public final class TallymanProcess implements AutoCloseable {
+    public final String name;
+    public final Path socket;
+    public final Path dataRoot;
+    public final Path execRoot;
+    public final Path log;
+    private final TestDatabase database;
+    private final String storageDriver;
+    private Process process;
+
+    public TallymanProcess(String name, TestDatabase database, String storageDriver) {
+        this.name = name;
+        this.database = database;
+        this.storageDriver = storageDriver;
+        this.socket = Path.of("/run/tallyman-it/" + name + ".sock");
+        this.dataRoot = Path.of("/var/lib/tallyman-it/" + name);
+        this.execRoot = Path.of("/run/tallyman-it/" + name + "-exec");
+        this.log = Path.of("target/" + name + ".log");
+    }
+
+    public String dockerHost() {
+        return "unix://" + socket;
+    }
+
+    public Path runcRoot() {
+        return execRoot.resolve("runc");
+    }
+
+    public void start() {
+        try {
+            Files.createDirectories(socket.getParent());
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            String jar = System.getProperty("tallyman.it.jar", "target/quarkus-app/quarkus-run.jar");
+            ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar);
+            Map<String, String> env = builder.environment();
+            env.put("TALLYMAN_SOCKET", socket.toString());
+            env.put("TALLYMAN_DATA_ROOT", dataRoot.toString());
+            env.put("TALLYMAN_EXEC_ROOT", execRoot.toString());
+            env.put("TALLYMAN_STORAGE_DRIVER", storageDriver);
+            env.put("TALLYMAN_DB_URL", database.url());
+            env.put("TALLYMAN_DB_USER", database.user);
+            env.put("TALLYMAN_DB_PASSWORD", database.password);
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = builder.start();
+            awaitReady(Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("tallyman exited with " + process.exitValue() + "; see " + log.toAbsolutePath());
+            }
+            if (Files.exists(socket)) {
+                CommandResult ping = Shell.run("curl", "-sf", "--unix-socket", socket.toString(), "http://d/_ping");
+                if (ping.exitCode() == 0 && ping.stdout().equals("OK")) {
+                    return;
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("tallyman not ready after " + limit + "; see " + log.toAbsolutePath());
+    }
+
+    /** SIGTERM and wait, as `ops/tallyman down` does. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitFor(30);
+        }
+    }
+
+    /** SIGKILL: the service gets no chance to tidy up. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitFor(30);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private void waitFor(int seconds) {
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public CommandResult docker(String... args) {
+        return dockerWithInput(null, args);
+    }
+
+    public CommandResult dockerWithInput(byte[] stdin, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("/usr/local/bin/docker");
+        command.addAll(List.of(args));
+        return Shell.run(command, Map.of("DOCKER_HOST", dockerHost(), "DOCKER_CONFIG", "/tmp/tallyman-it-docker-config"),
+                stdin, 120);
+    }
+
+    /** An API call with curl: method, path, optional JSON body. Returns status code on the last line of stdout. */
+    public CommandResult api(String method, String path, String body) {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-w", "\n%{http_code}", "--unix-socket",
+                socket.toString(), "-X", method, "http://d" + path));
+        if (body != null) {
+            command.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
+        }
+        return Shell.run(command, Map.of(), null, 60);
+    }
+
+    /** Mount points under this instance's roots, as /proc/self/mountinfo lists them. */
+    public List<String> leftoverMounts() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" ")[4])
+                    .filter(p -> p.startsWith(dataRoot.toString()) || p.startsWith(execRoot.toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Containers runc still knows under this instance's runc root. */
+    public List<String> leftoverRuncContainers() {
+        if (!Files.isDirectory(runcRoot())) {
+            return List.of();
+        }
+        CommandResult list = Shell.run("runc", "--root", runcRoot().toString(), "list", "-q");
+        return list.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The safety net after a test's own assertions: removes whatever the instance left, by id and path. */
+    @Override
+    public void close() {
+        kill();
+        for (String id : leftoverRuncContainers()) {
+            Shell.run("runc", "--root", runcRoot().toString(), "kill", id, "KILL");
+            Shell.run("runc", "--root", runcRoot().toString(), "delete", "-f", id);
+        }
+        List<String> mounts = new ArrayList<>(leftoverMounts());
+        mounts.sort(Comparator.comparing(String::length).reversed());
+        for (String mount : mounts) {
+            Shell.run("umount", "-l", mount);
+        }
+        Shell.run("rm", "-rf", dataRoot.toString(), execRoot.toString(), socket.toString());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
