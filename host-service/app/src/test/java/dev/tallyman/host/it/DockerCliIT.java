@@ -51,10 +51,12 @@ class DockerCliIT {
 
     @Test
     @Order(1)
-    void versionShowsTallymanAsTheServer() {
+    void versionShowsTallymanAsTheServer() throws Exception {
         CommandResult version = tallyman.docker("version");
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).contains("Server: Tallyman").contains("API version:      1.50");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tallyman.socket)))
+                .isEqualTo("rw-rw----");
     }
 
     @Test
@@ -132,6 +134,7 @@ class DockerCliIT {
         assertThat(tallyman.docker("ps", "-aq").stdout()).isBlank();
         assertThat(tallyman.leftoverMounts()).isEmpty();
         assertThat(tallyman.leftoverRuncContainers()).isEmpty();
+        assertThat(TallymanProcess.cgroupsOf(id)).isEmpty();
 
         try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select type, actor_kind, actor_uid from events where stream_id = 'container-" + id + "' order by version")) {
@@ -169,7 +172,8 @@ class DockerCliIT {
 
     @Test
     @Order(7)
-    void badInputIsRefusedOnTheRecordAndLeavesNothing() {
+    void badInputIsRefusedOnTheRecordAndLeavesNothing() throws Exception {
+        java.util.Set<String> cgroupsBefore = tallymanCgroups();
         CommandResult malformed = tallyman.api("POST", "/v1.50/containers/create", "{\"Image\": ");
         assertThat(statusOf(malformed)).isEqualTo(400);
         assertThat(malformed.stdout()).contains("\"message\":\"invalid JSON");
@@ -213,6 +217,18 @@ class DockerCliIT {
         assertThat(tallyman.leftoverMounts()).isEmpty();
         assertThat(tallyman.leftoverRuncContainers()).isEmpty();
         assertThat(bundles()).isEmpty();
+        assertThat(tallymanCgroups()).isSubsetOf(cgroupsBefore);
+    }
+
+    /** Every container cgroup under the memory controller's tallyman folder (shared by all instances on the host). */
+    private static java.util.Set<String> tallymanCgroups() throws java.io.IOException {
+        Path parent = Path.of("/sys/fs/cgroup/memory/tallyman");
+        if (!Files.isDirectory(parent)) {
+            return java.util.Set.of();
+        }
+        try (var list = Files.list(parent)) {
+            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private int statusOf(CommandResult curl) {

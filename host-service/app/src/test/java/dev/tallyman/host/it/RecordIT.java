@@ -12,7 +12,14 @@ import dev.tallyman.host.projections.Projections;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
+import dev.tallyman.audit.event.ContainerSpec;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
 import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,11 +76,7 @@ class RecordIT {
         ok(tallyman.docker("rmi", "busybox:second"));
 
         JsonNode live = JSON.readTree(stripStatus(tallyman.api("GET", "/tallyman/state", null).stdout()));
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.url());
-        dataSource.setUser(database.user);
-        dataSource.setPassword(database.password);
-        try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+        try (JdbcEventStore store = new JdbcEventStore(dataSource(), Clock.systemUTC())) {
             JsonNode rebuilt = JSON.readTree(JSON.writeValueAsString(TallymanApi.stateOf(Projections.rebuild(store))));
             assertThat(rebuilt).isEqualTo(live);
         }
@@ -116,8 +119,51 @@ class RecordIT {
         assertThat(tallyman.leftoverRuncContainers()).isEmpty();
     }
 
+    /** A crash between an intent and its outcome: at boot the outcome is decided by looking, and recorded. */
     @Test
     @Order(4)
+    void intentsWithoutOutcomeAreReconciledAtBoot() throws Exception {
+        String halfway = ok(tallyman.docker("create", "--name", "halfway", "busybox", "echo", "done")).trim();
+        String ghost = "f".repeat(64);
+        tallyman.kill();
+        try (JdbcEventStore store = new JdbcEventStore(dataSource(), Clock.systemUTC())) {
+            var crashed = dev.tallyman.audit.store.Actor.socket(0, 1, "root");
+            store.append(StreamId.container(halfway), ExpectedVersion.any(), List.of(new ContainerStartRequested(halfway)),
+                    crashed, UUID.randomUUID());
+            var spec = new ContainerSpec("busybox", "sha256:" + "0".repeat(64), List.of(), List.of("true"), List.of(), "", "",
+                    "ghost", java.util.Map.of(), "none", false, false, false, "vfs");
+            store.append(StreamId.container(ghost), ExpectedVersion.noStream(),
+                    List.of(new ContainerCreateRequested(ghost, "ghost", spec)), crashed, UUID.randomUUID());
+        }
+        tallyman.start();
+        assertThat(lastEvent(halfway)).isEqualTo("container.start-failed SYSTEM reconcile");
+        assertThat(lastEvent(ghost)).isEqualTo("container.create-failed SYSTEM reconcile");
+        assertThat(ok(tallyman.docker("ps", "-a", "--format", "{{.Names}}"))).doesNotContain("ghost");
+        CommandResult retried = tallyman.docker("start", "-a", "halfway");
+        assertThat(retried.exitCode()).as(retried.toString()).isZero();
+        assertThat(retried.stdout()).isEqualTo("done\n");
+        ok(tallyman.docker("rm", "halfway"));
+    }
+
+    private String lastEvent(String containerId) throws Exception {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select type, actor_kind, actor_user_name from events where stream_id = 'container-"
+                     + containerId + "' order by version desc limit 1")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3);
+        }
+    }
+
+    private PGSimpleDataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(database.url());
+        dataSource.setUser(database.user);
+        dataSource.setPassword(database.password);
+        return dataSource;
+    }
+
+    @Test
+    @Order(5)
     void verifyNamesAnEditedEvent() throws Exception {
         String intact = tallyman.api("GET", "/tallyman/verify", null).stdout();
         assertThat(intact).contains("\"intact\":true").endsWith("200");

@@ -148,6 +148,18 @@ public final class TallymanProcess implements AutoCloseable {
         }
     }
 
+    /** The cgroups (v1, every controller) that runc made for a container and did not remove. */
+    public static List<String> cgroupsOf(String containerId) {
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            return controllers.map(c -> c.resolve("tallyman").resolve(containerId))
+                    .filter(Files::isDirectory)
+                    .map(Path::toString)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Containers runc still knows under this instance's runc root. */
     public List<String> leftoverRuncContainers() {
         if (!Files.isDirectory(runcRoot())) {

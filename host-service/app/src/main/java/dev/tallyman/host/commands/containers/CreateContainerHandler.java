@@ -74,13 +74,16 @@ public final class CreateContainerHandler {
         return id;
     }
 
-    /** Until the bridge driver exists, the default network is none; "bridge" is refused rather than faked. */
+    /**
+     * Until the bridge driver exists, the default network is none; "bridge" is refused rather than faked. The
+     * refusal is a 400, not Docker's 404: the CLI answers a 404 from create by trying to pull the image.
+     */
     private static String networkMode(String requested) {
         String mode = requested == null ? "" : requested;
         return switch (mode) {
             case "", "default", "none" -> "none";
             case "host" -> "host";
-            default -> throw EngineException.notFound("network " + mode + " not found");
+            default -> throw EngineException.invalid("network " + mode + " not found");
         };
     }
 

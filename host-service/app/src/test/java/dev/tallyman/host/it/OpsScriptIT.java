@@ -1,0 +1,68 @@
+package dev.tallyman.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's promise: `ops/tallyman up` starts PostgreSQL and the service and prints the DOCKER_HOST line,
+ * is safe to run twice, and `ops/tallyman down` leaves nothing behind: no mount, no runc container, no conmon.
+ * Runs the real script with its own socket, roots and PostgreSQL port so it cannot disturb a developer's instance.
+ */
+class OpsScriptIT {
+    private static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+    private static final Map<String, String> ENV = Map.of(
+            "TALLYMAN_SOCKET", "/run/tallyman-ops-it.sock",
+            "TALLYMAN_DATA_ROOT", "/var/lib/tallyman-ops-it",
+            "TALLYMAN_EXEC_ROOT", "/run/tallyman-ops-it",
+            "TALLYMAN_PG_PORT", "54331");
+
+    private static CommandResult ops(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(REPO.resolve("ops/tallyman").toString()));
+        command.addAll(List.of(args));
+        return Shell.run(command, ENV, null, 300);
+    }
+
+    private static CommandResult docker(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/local/bin/docker"));
+        command.addAll(List.of(args));
+        return Shell.run(command, Map.of("DOCKER_HOST", "unix:///run/tallyman-ops-it.sock"), null, 120);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ops("down");
+        Shell.run("rm", "-rf", "/var/lib/tallyman-ops-it", "/run/tallyman-ops-it");
+    }
+
+    @Test
+    void upRunsTheServiceAndDownLeavesNothing() throws Exception {
+        CommandResult up = ops("up");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        assertThat(up.stdout().trim().lines().reduce((a, b) -> b).orElse(""))
+                .isEqualTo("export DOCKER_HOST=unix:///run/tallyman-ops-it.sock");
+
+        CommandResult again = ops("up");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("already running");
+
+        assertThat(docker("import", BusyboxTar.get().toString(), "busybox").exitCode()).isZero();
+        CommandResult run = docker("run", "-d", "busybox", "sleep", "600");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(ops("status").exitCode()).isZero();
+
+        CommandResult down = ops("down");
+        assertThat(down.exitCode()).as(down.toString()).isZero();
+        assertThat(ops("status").exitCode()).isEqualTo(3);
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.contains("tallyman-ops-it")).toList()).isEmpty();
+        assertThat(Shell.run("pgrep", "-f", "conmon.*tallyman-ops-it").stdout()).isBlank();
+        CommandResult runc = Shell.run("runc", "--root", "/run/tallyman-ops-it/runc", "list", "-q");
+        assertThat(runc.stdout()).isBlank();
+    }
+}
