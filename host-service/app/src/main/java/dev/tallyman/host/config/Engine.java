@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tallyman.audit.store.JdbcEventStore;
 import dev.tallyman.host.api.ApiRouter;
 import dev.tallyman.host.api.ContainerApi;
+import dev.tallyman.host.api.EventsApi;
 import dev.tallyman.host.api.ImageApi;
 import dev.tallyman.host.api.SystemApi;
 import dev.tallyman.host.api.TallymanApi;
@@ -114,6 +115,7 @@ public class Engine {
                 new TagImageHandler(journal, lookup), new RemoveImageHandler(journal, lookup, imageStore),
                 config.dataRoot().resolve("tmp")).register(api);
         new TallymanApi(projections, store).register(api);
+        new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
         restrictSocketWhenBound();
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",

@@ -16,12 +16,19 @@ import java.util.Optional;
 public final class ContainerProjection {
     private final Map<String, ContainerView> byId = new LinkedHashMap<>();
     private final Map<String, String> idByName = new LinkedHashMap<>();
+    /** Name and image of every container ever created, kept after removal so old events can still be described. */
+    private final Map<String, Identity> identities = new java.util.HashMap<>();
+
+    /** What docker events shows of a container: its name and the image as the user named it. */
+    public record Identity(String name, String image) {
+    }
 
     void apply(RecordedEvent recorded, ContainerEvent event) {
         String id = event.containerId();
         long version = recorded.version();
         ContainerView view = byId.get(id);
         if (event instanceof ContainerCreateRequested e) {
+            identities.put(id, new Identity(e.name(), e.spec().image()));
             put(new ContainerView(id, e.name(), e.spec(), recorded.occurredAt(), ContainerState.CREATING, 0, 0, "",
                     Optional.empty(), Optional.empty(), false, 0, version, recorded.type()));
             return;
@@ -78,6 +85,10 @@ public final class ContainerProjection {
 
     public Optional<ContainerView> byId(String id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    public Optional<Identity> identity(String id) {
+        return Optional.ofNullable(identities.get(id));
     }
 
     public Optional<String> idOfName(String name) {

@@ -91,7 +91,7 @@ public final class BootReconciler {
             case "container.start-requested" -> {
                 if (alive) {
                     journal.append(stream, ExpectedVersion.any(), new ContainerStarted(c.id(), state.get().pid(), clock.instant()), context);
-                    exits.started(c.id());
+                    exits.started(c.id(), context.correlationId());
                 } else {
                     launcher.teardown(c.id(), c.spec());
                     journal.append(stream, ExpectedVersion.any(), new ContainerStartFailed(c.id(), 128, INTERRUPTED), context);

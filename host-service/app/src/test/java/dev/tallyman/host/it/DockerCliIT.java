@@ -109,6 +109,7 @@ class DockerCliIT {
     @Test
     @Order(5)
     void createStartAttachLogsInspectRemove() throws Exception {
+        long began = java.time.Instant.now().getEpochSecond() - 1;
         CommandResult created = tallyman.docker("create", "--name", "c1", "busybox", "echo", "hi");
         assertThat(created.exitCode()).as(created.toString()).isZero();
         String id = created.stdout().trim();
@@ -149,6 +150,13 @@ class DockerCliIT {
             assertThat(types.toString().trim()).isEqualTo("container.create-requested container.created "
                     + "container.start-requested container.started container.died container.remove-requested container.removed");
         }
+
+        CommandResult events = tallyman.docker("events", "--since", Long.toString(began),
+                "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1), "--filter", "container=c1",
+                "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes \"tallyman.actor\"}}");
+        assertThat(events.exitCode()).as(events.toString()).isZero();
+        assertThat(events.stdout().lines().toList()).containsExactly(
+                "container create c1 socket", "container start c1 socket", "container die c1 system", "container destroy c1 socket");
     }
 
     @Test

@@ -38,6 +38,8 @@ public final class ContainerExitRecorder implements AutoCloseable {
         return t;
     });
     private final Map<String, ExitStatus> early = new HashMap<>();
+    /** The request that started each run: its death and --rm removal are correlated with it. */
+    private final Map<String, java.util.UUID> runRequests = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ContainerExitRecorder(Journal journal, ContainerFinder finder, ContainerLauncher launcher, AutoRemover autoRemover) {
         this.journal = journal;
@@ -52,7 +54,8 @@ public final class ContainerExitRecorder implements AutoCloseable {
     }
 
     /** Called once ContainerStarted is on the record: an exit that came early is recorded now. */
-    public void started(String containerId) {
+    public void started(String containerId, java.util.UUID startRequest) {
+        runRequests.put(containerId, startRequest);
         worker.execute(() -> {
             ExitStatus waiting = early.remove(containerId);
             if (waiting != null) {
@@ -76,7 +79,10 @@ public final class ContainerExitRecorder implements AutoCloseable {
                 early.put(status.id(), status);
                 return;
             }
-            record(status, CommandContext.system("runtime"));
+            java.util.UUID request = runRequests.remove(status.id());
+            CommandContext context = request == null ? CommandContext.system("runtime")
+                    : new CommandContext(dev.tallyman.audit.store.Actor.system("runtime"), request);
+            record(status, context);
         } catch (RuntimeException e) {
             LOG.errorf(e, "record exit of container %s: %s", status.id(), e.getMessage());
         }
@@ -102,7 +108,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
         }
         launcher.teardown(view.id(), view.spec());
         if (view.state() != ContainerState.REMOVING) {
-            autoRemover.afterRun(view.id());
+            autoRemover.afterRun(view.id(), context.correlationId());
         }
     }
 

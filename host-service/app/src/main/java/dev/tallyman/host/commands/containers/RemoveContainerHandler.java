@@ -81,10 +81,10 @@ public final class RemoveContainerHandler implements AutoRemover {
 
     /** --rm: the run ended, so the container goes, on the record as Tallyman's own removal. */
     @Override
-    public void afterRun(String containerId) {
+    public void afterRun(String containerId, java.util.UUID runRequest) {
         finder.byId(containerId).filter(v -> v.spec().autoRemove()).ifPresent(v -> {
             try {
-                handle(containerId, false, CommandContext.system("auto-remove"));
+                handle(containerId, false, new CommandContext(dev.tallyman.audit.store.Actor.system("auto-remove"), runRequest));
             } catch (EngineException e) {
                 LOG.warnf("auto-remove container %s: %s", containerId, e.getMessage());
             }

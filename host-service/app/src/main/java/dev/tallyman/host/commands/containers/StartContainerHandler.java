@@ -61,22 +61,22 @@ public final class StartContainerHandler {
             String message = "failed to create task for container: OCI runtime create failed: " + e.getMessage();
             journal.append(StreamId.container(id), ExpectedVersion.any(),
                     new ContainerStartFailed(id, e.exitCode(), message), context);
-            autoRemover.afterRun(id);
+            autoRemover.afterRun(id, context.correlationId());
             throw EngineException.invalid(message).onRecord();
         } catch (SpecificationException e) {
             // The request cannot run as given (e.g. -u names no user in the image): Docker's 400 with exit code 128.
             journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
-            autoRemover.afterRun(id);
+            autoRemover.afterRun(id, context.correlationId());
             throw EngineException.invalid(e.getMessage()).onRecord();
         } catch (RuntimeException e) {
             String message = "start container " + reference + ": " + e.getMessage();
             journal.append(StreamId.container(id), ExpectedVersion.any(),
                     new ContainerStartFailed(id, 128, message), context);
-            autoRemover.afterRun(id);
+            autoRemover.afterRun(id, context.correlationId());
             throw EngineException.system(message, e).onRecord();
         }
         journal.append(StreamId.container(id), ExpectedVersion.any(),
                 new ContainerStarted(id, running.pid(), clock.instant()), context);
-        exits.started(id);
+        exits.started(id, context.correlationId());
     }
 }

@@ -1,0 +1,113 @@
+package dev.tallyman.host.api;
+
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.ContainerEvent.*;
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.ImageEvent;
+import dev.tallyman.audit.event.ImageEvent.*;
+import dev.tallyman.audit.store.Actor;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.host.commands.images.ImageLookup;
+import dev.tallyman.host.projections.ContainerProjection.Identity;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Our events in Docker's event shape, for docker events: Type, Action, Actor{ID, Attributes}, time, timeNano, plus
+ * the legacy status/id/from fields. Only outcomes that Docker also reports are shown; intents and refusals stay
+ * Tallyman's own record. Every message names who caused it (tallyman.actor.* attributes), which Docker cannot.
+ */
+final class DockerEvents {
+    private DockerEvents() {
+    }
+
+    /** Docker's message for an event, or empty for one Docker has no counterpart for. */
+    static Optional<Map<String, Object>> of(RecordedEvent recorded, Function<String, Optional<Identity>> containers) {
+        Event event = recorded.event();
+        String type;
+        String action;
+        String id;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (event instanceof ContainerEvent c) {
+            type = "container";
+            id = c.containerId();
+            action = containerAction(c);
+            if (action == null) {
+                return Optional.empty();
+            }
+            containers.apply(id).ifPresent(identity -> {
+                attributes.put("image", identity.image());
+                attributes.put("name", identity.name());
+            });
+            if (c instanceof ContainerDied d) {
+                attributes.put("exitCode", Integer.toString(d.exitCode()));
+            } else if (c instanceof ContainerStartFailed f) {
+                attributes.put("exitCode", Integer.toString(f.exitCode()));
+            } else if (c instanceof ContainerKilled k) {
+                attributes.put("signal", k.signal());
+            }
+        } else if (event instanceof ImageEvent i) {
+            type = "image";
+            if (i instanceof ImageImported e) {
+                action = "import";
+                id = e.imageId();
+            } else if (i instanceof ImageTagged e) {
+                action = "tag";
+                id = e.imageId();
+                attributes.put("name", ImageLookup.familiar(e.reference()));
+            } else if (i instanceof ImageUntagged e) {
+                action = "untag";
+                id = e.imageId();
+                attributes.put("name", ImageLookup.familiar(e.reference()));
+            } else if (i instanceof ImageDeleted e) {
+                action = "delete";
+                id = e.imageId();
+            } else {
+                return Optional.empty();
+            }
+        } else {
+            return Optional.empty();
+        }
+        Actor actor = recorded.actor();
+        attributes.put("tallyman.actor", actor.kind().name().toLowerCase(java.util.Locale.ROOT));
+        if (actor.uid() >= 0) {
+            attributes.put("tallyman.actor.uid", Integer.toString(actor.uid()));
+        }
+        if (actor.pid() >= 0) {
+            attributes.put("tallyman.actor.pid", Integer.toString(actor.pid()));
+        }
+        if (!actor.userName().isEmpty()) {
+            attributes.put("tallyman.actor.user", actor.userName());
+        }
+        attributes.put("tallyman.correlation", recorded.correlationId().toString());
+        attributes.put("tallyman.position", Long.toString(recorded.position()));
+
+        Map<String, Object> message = new LinkedHashMap<>();
+        if (type.equals("container")) {
+            message.put("status", action);
+            message.put("id", id);
+            message.put("from", attributes.getOrDefault("image", ""));
+        }
+        message.put("Type", type);
+        message.put("Action", action);
+        message.put("Actor", Map.of("ID", id, "Attributes", attributes));
+        message.put("scope", "local");
+        long nanos = recorded.occurredAt().getEpochSecond() * 1_000_000_000L + recorded.occurredAt().getNano();
+        message.put("time", recorded.occurredAt().getEpochSecond());
+        message.put("timeNano", nanos);
+        return Optional.of(message);
+    }
+
+    /** Docker's action names; null for events Docker does not report (intents, failures of commands). */
+    private static String containerAction(ContainerEvent c) {
+        if (c instanceof ContainerCreated) return "create";
+        if (c instanceof ContainerStarted) return "start";
+        if (c instanceof ContainerDied || c instanceof ContainerStartFailed) return "die";
+        if (c instanceof ContainerKilled) return "kill";
+        if (c instanceof ContainerStopped) return "stop";
+        if (c instanceof ContainerRemoved) return "destroy";
+        return null;
+    }
+}
