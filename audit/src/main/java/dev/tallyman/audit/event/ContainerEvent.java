@@ -62,6 +62,62 @@ public sealed interface ContainerEvent extends Event {
     record ContainerStopFailed(String containerId, String reason) implements ContainerEvent {
     }
 
+    @EventType("container.renamed")
+    record ContainerRenamed(String containerId, String oldName, String newName) implements ContainerEvent {
+    }
+
+    /** The restart policy will start the container again; attempt counts from 1 (Docker's RestartCount). */
+    @EventType("container.restart-scheduled")
+    record ContainerRestartScheduled(String containerId, int attempt, long delayMillis) implements ContainerEvent {
+    }
+
+    @EventType("container.pause-requested")
+    record ContainerPauseRequested(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.paused")
+    record ContainerPaused(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.unpause-requested")
+    record ContainerUnpauseRequested(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.unpaused")
+    record ContainerUnpaused(String containerId) implements ContainerEvent {
+    }
+
+    @EventType("container.pause-failed")
+    record ContainerPauseFailed(String containerId, String reason) implements ContainerEvent {
+    }
+
+    /** A fact from the runtime: the kernel's OOM killer hit the container; its death follows. */
+    @EventType("container.oom")
+    record ContainerOomKilled(String containerId) implements ContainerEvent {
+    }
+
+    /** The container's filesystem was written out for the caller (docker export); nothing changed. */
+    @EventType("container.exported")
+    record ContainerExported(String containerId) implements ContainerEvent {
+    }
+
+    /** Files were copied into the container (docker cp to a container). */
+    @EventType("container.copied-in")
+    record ContainerCopiedIn(String containerId, String path) implements ContainerEvent {
+    }
+
+    @EventType("container.exec-started")
+    record ContainerExecStarted(String containerId, String execId, java.util.List<String> command, String user, boolean tty)
+            implements ContainerEvent {
+        public ContainerExecStarted {
+            command = java.util.List.copyOf(command);
+        }
+    }
+
+    @EventType("container.exec-died")
+    record ContainerExecDied(String containerId, String execId, int exitCode) implements ContainerEvent {
+    }
+
     @EventType("container.remove-requested")
     record ContainerRemoveRequested(String containerId, boolean force) implements ContainerEvent {
     }

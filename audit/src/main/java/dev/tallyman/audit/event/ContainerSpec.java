@@ -5,6 +5,7 @@ import java.util.Map;
 
 /**
  * What a container was created with: the domain facts of {@code docker create}, free of Docker's JSON shapes.
+ * Fields added after the first release are nullable in stored events; {@link #normalized()} gives their defaults.
  *
  * @param image the image as the user named it
  * @param imageId the image's id ("sha256:…") the name resolved to at create time
@@ -13,6 +14,13 @@ import java.util.Map;
  * @param env the environment in effect, "KEY=value", image first, then -e
  * @param networkMode "none", "host", "bridge" or a network name
  * @param autoRemove --rm
+ * @param restartPolicy --restart; null in events older than restart policies
+ * @param stopSignal the signal docker stop sends first ("" for SIGTERM); null in older events
+ * @param stopTimeout seconds docker stop waits before SIGKILL, -1 for the default; null in older events
+ * @param limits cgroup limits; null in older events
+ * @param security capabilities, privileges, read-only rootfs, init; null in older events
+ * @param tmpfs --tmpfs mounts: path to mount options; null in older events
+ * @param logOptions --log-opt (max-size, max-file, labels, env); null in older events
  */
 public record ContainerSpec(
         String image,
@@ -28,12 +36,87 @@ public record ContainerSpec(
         boolean autoRemove,
         boolean tty,
         boolean openStdin,
-        String storageDriver) {
+        String storageDriver,
+        RestartPolicy restartPolicy,
+        String stopSignal,
+        Integer stopTimeout,
+        ContainerLimits limits,
+        ContainerSecurity security,
+        Map<String, String> tmpfs,
+        Map<String, String> logOptions) {
 
     public ContainerSpec {
         entrypoint = List.copyOf(entrypoint);
         cmd = List.copyOf(cmd);
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
+        tmpfs = tmpfs == null ? null : Map.copyOf(tmpfs);
+        logOptions = logOptions == null ? null : Map.copyOf(logOptions);
+    }
+
+    /** The first release's fields only; everything newer takes its default. */
+    public ContainerSpec(String image, String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
+                         String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
+                         boolean autoRemove, boolean tty, boolean openStdin, String storageDriver) {
+        this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
+                openStdin, storageDriver, null, null, null, null, null, null, null);
+    }
+
+    /** This spec with every field that an older event lacks set to its default. */
+    public ContainerSpec normalized() {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver,
+                restartPolicy == null ? RestartPolicy.NO : restartPolicy,
+                stopSignal == null ? "" : stopSignal,
+                stopTimeout == null ? -1 : stopTimeout,
+                limits == null ? ContainerLimits.NONE : limits,
+                security == null ? ContainerSecurity.DEFAULT : security,
+                tmpfs == null ? Map.of() : tmpfs,
+                logOptions == null ? Map.of() : logOptions);
+    }
+
+    public ContainerSpec withHostname(String newHostname) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions);
+    }
+
+    /**
+     * Docker's --restart.
+     *
+     * @param name "no", "always", "unless-stopped" or "on-failure"
+     * @param maximumRetryCount for on-failure: at most this many restarts, 0 for no limit
+     */
+    public record RestartPolicy(String name, int maximumRetryCount) {
+        public static final RestartPolicy NO = new RestartPolicy("no", 0);
+    }
+
+    /**
+     * Cgroup limits as Docker's flags give them; 0 (or "") means no limit.
+     *
+     * @param memorySwap -1 for unlimited swap, 0 for Docker's default (twice the memory)
+     * @param nanoCpus --cpus × 10⁹
+     * @param pidsLimit 0 or negative for no limit
+     * @param ulimits "name=soft:hard" as given to --ulimit
+     */
+    public record ContainerLimits(long memory, long memorySwap, long nanoCpus, long cpuShares, String cpusetCpus,
+                                  long pidsLimit, List<String> ulimits) {
+        public static final ContainerLimits NONE = new ContainerLimits(0, 0, 0, 0, "", 0, List.of());
+
+        public ContainerLimits {
+            cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
+            ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
+        }
+    }
+
+    /** Privileges: --privileged, --cap-add/--cap-drop, --read-only, --security-opt no-new-privileges, --init. */
+    public record ContainerSecurity(boolean privileged, List<String> capAdd, List<String> capDrop, boolean readonlyRootfs,
+                                    boolean noNewPrivileges, boolean init) {
+        public static final ContainerSecurity DEFAULT = new ContainerSecurity(false, List.of(), List.of(), false, false, false);
+
+        public ContainerSecurity {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        }
     }
 }

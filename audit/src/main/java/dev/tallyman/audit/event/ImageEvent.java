@@ -54,4 +54,75 @@ public sealed interface ImageEvent extends Event {
     @EventType("image.delete-failed")
     record ImageDeleteFailed(String imageId, String reason) implements ImageEvent {
     }
+
+    /** @param registry the registry host asked, after mirrors: "localhost:5000", "docker.io" */
+    @EventType("image.pull-requested")
+    record ImagePullRequested(String reference, String registry) implements ImageEvent {
+    }
+
+    /**
+     * @param repoDigest "repo@sha256:…" of the manifest pulled, as docker images --digests shows it
+     * @param source the registry or mirror the bytes came from
+     */
+    @EventType("image.pulled")
+    record ImagePulled(String imageId, List<String> diffIds, long sizeBytes, Instant created, String reference,
+                       String repoDigest, String source) implements ImageEvent {
+        public ImagePulled {
+            diffIds = List.copyOf(diffIds);
+        }
+    }
+
+    @EventType("image.pull-failed")
+    record ImagePullFailed(String reference, String reason) implements ImageEvent {
+    }
+
+    @EventType("image.push-requested")
+    record ImagePushRequested(String imageId, String reference) implements ImageEvent {
+    }
+
+    /** @param repoDigest "repo@sha256:…" of the manifest the registry now holds */
+    @EventType("image.pushed")
+    record ImagePushed(String imageId, String reference, String repoDigest) implements ImageEvent {
+    }
+
+    @EventType("image.push-failed")
+    record ImagePushFailed(String imageId, String reference, String reason) implements ImageEvent {
+    }
+
+    @EventType("image.load-requested")
+    record ImageLoadRequested(String source) implements ImageEvent {
+    }
+
+    @EventType("image.loaded")
+    record ImageLoaded(String imageId, List<String> diffIds, long sizeBytes, Instant created) implements ImageEvent {
+        public ImageLoaded {
+            diffIds = List.copyOf(diffIds);
+        }
+    }
+
+    @EventType("image.load-failed")
+    record ImageLoadFailed(String reason) implements ImageEvent {
+    }
+
+    /** An archive of these images was written for the caller (docker save); nothing in the store changed. */
+    @EventType("image.saved")
+    record ImagesSaved(List<String> imageIds, List<String> references) implements ImageEvent {
+        public ImagesSaved {
+            imageIds = List.copyOf(imageIds);
+            references = List.copyOf(references);
+        }
+    }
+
+    /** A new image from a container's changes (docker commit). */
+    @EventType("image.committed")
+    record ImageCommitted(String imageId, String containerId, List<String> diffIds, long sizeBytes, Instant created,
+                          String author, String comment) implements ImageEvent {
+        public ImageCommitted {
+            diffIds = List.copyOf(diffIds);
+        }
+    }
+
+    @EventType("image.commit-failed")
+    record ImageCommitFailed(String containerId, String reason) implements ImageEvent {
+    }
 }

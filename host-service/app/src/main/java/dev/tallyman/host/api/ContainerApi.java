@@ -1,14 +1,18 @@
 package dev.tallyman.host.api;
 
+import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.host.api.json.ContainerCreateBody;
 import dev.tallyman.host.commands.EngineException;
 import dev.tallyman.host.commands.containers.ContainerFinder;
 import dev.tallyman.host.commands.containers.CreateContainer;
+import dev.tallyman.host.commands.containers.ContainerHandlers;
 import dev.tallyman.host.commands.containers.CreateContainerHandler;
+import dev.tallyman.host.commands.containers.PruneContainersHandler;
 import dev.tallyman.host.commands.containers.KillContainerHandler;
 import dev.tallyman.host.commands.containers.RemoveContainerHandler;
 import dev.tallyman.host.commands.containers.StartContainerHandler;
 import dev.tallyman.host.commands.containers.StopContainerHandler;
+import dev.tallyman.host.projections.ContainerState;
 import dev.tallyman.host.projections.ContainerView;
 import dev.tallyman.host.projections.ContainerWaits;
 import dev.tallyman.host.projections.Projections;
@@ -42,26 +46,32 @@ public final class ContainerApi {
     private final KillContainerHandler kill;
     private final StopContainerHandler stop;
     private final RemoveContainerHandler remove;
+    private final ContainerHandlers handlers;
     private final ContainerWaits waits;
     private final ContainerLauncher launcher;
     private final ContainerLogReader logs = new ContainerLogReader();
     private final String storageDriver;
     private final Clock clock;
+    private final dev.tallyman.spi.storage.StorageDriver storage;
+    private final dev.tallyman.host.commands.images.ImageLookup lookup;
 
-    public ContainerApi(Projections projections, ContainerFinder finder, CreateContainerHandler create,
-                        StartContainerHandler start, KillContainerHandler kill, StopContainerHandler stop,
-                        RemoveContainerHandler remove, ContainerWaits waits, ContainerLauncher launcher,
-                        String storageDriver, Clock clock) {
+    public ContainerApi(Projections projections, ContainerFinder finder, ContainerHandlers handlers,
+                        ContainerWaits waits, ContainerLauncher launcher,
+                        dev.tallyman.spi.storage.StorageDriver storage, dev.tallyman.host.commands.images.ImageLookup lookup,
+                        Clock clock) {
+        this.storage = storage;
+        this.lookup = lookup;
         this.projections = projections;
         this.finder = finder;
-        this.create = create;
-        this.start = start;
-        this.kill = kill;
-        this.stop = stop;
-        this.remove = remove;
+        this.handlers = handlers;
+        this.create = handlers.create();
+        this.start = handlers.start();
+        this.kill = handlers.kill();
+        this.stop = handlers.stop();
+        this.remove = handlers.remove();
         this.waits = waits;
         this.launcher = launcher;
-        this.storageDriver = storageDriver;
+        this.storageDriver = storage.name();
         this.clock = clock;
     }
 
@@ -77,6 +87,19 @@ public final class ContainerApi {
         router.post("/containers/:name/attach", this::attach);
         router.get("/containers/:name/logs", this::logs);
         router.delete("/containers/:name", this::remove);
+        router.post("/containers/:name/rename", r -> {
+            handlers.rename().handle(r.path("name"), r.query("name", ""), r.commandContext());
+            r.noContent();
+        });
+        router.post("/containers/:name/pause", r -> {
+            handlers.pause().pause(r.path("name"), r.commandContext());
+            r.noContent();
+        });
+        router.post("/containers/:name/unpause", r -> {
+            handlers.pause().unpause(r.path("name"), r.commandContext());
+            r.noContent();
+        });
+        router.post("/containers/prune", this::prune);
     }
 
     private void create(ApiRequest request) {
@@ -84,9 +107,7 @@ public final class ContainerApi {
         if (body.image() == null || body.image().isEmpty()) {
             throw EngineException.invalid("config cannot be empty in order to create a container");
         }
-        ContainerCreateBody.HostConfig host = body.hostConfig() == null
-                ? new ContainerCreateBody.HostConfig("", false, false, false, List.of(), List.of(), List.of(), null)
-                : body.hostConfig();
+        ContainerCreateBody.HostConfig host = body.hostConfig() == null ? ContainerCreateBody.HostConfig.empty() : body.hostConfig();
         CreateContainer command = new CreateContainer(
                 request.query("name").filter(n -> !n.isEmpty()),
                 body.image(),
@@ -100,26 +121,114 @@ public final class ContainerApi {
                 host.networkMode(),
                 host.autoRemove(),
                 body.tty(),
-                body.openStdin());
+                body.openStdin(),
+                host.restartPolicy() == null ? ContainerSpec.RestartPolicy.NO
+                        : new ContainerSpec.RestartPolicy(host.restartPolicy().name() == null || host.restartPolicy().name().isEmpty()
+                                ? "no" : host.restartPolicy().name(), host.restartPolicy().maximumRetryCount()),
+                Optional.ofNullable(body.stopSignal()),
+                Optional.ofNullable(body.stopTimeout()),
+                limitsOf(host),
+                new ContainerSpec.ContainerSecurity(host.privileged(), nullToEmpty(host.capAdd()), nullToEmpty(host.capDrop()),
+                        host.readonlyRootfs(), nullToEmpty(host.securityOpt()).stream().anyMatch(ContainerApi::isNoNewPrivileges),
+                        Boolean.TRUE.equals(host.init())),
+                host.tmpfs() == null ? Map.of() : host.tmpfs(),
+                host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config());
         String id = create.handle(command, request.commandContext());
         request.json(201, Map.of("Id", id, "Warnings", List.of()));
     }
 
+    /** --cpus arrives as NanoCpus; older clients send CpuQuota/CpuPeriod, which are folded into the same number. */
+    private static ContainerSpec.ContainerLimits limitsOf(ContainerCreateBody.HostConfig host) {
+        long nanoCpus = host.nanoCpus();
+        if (nanoCpus == 0 && host.cpuQuota() > 0) {
+            long period = host.cpuPeriod() > 0 ? host.cpuPeriod() : 100_000;
+            nanoCpus = host.cpuQuota() * 1_000_000_000L / period;
+        }
+        List<String> ulimits = nullToEmpty(host.ulimits()).stream()
+                .map(u -> u.name() + "=" + u.soft() + ":" + u.hard()).toList();
+        return new ContainerSpec.ContainerLimits(host.memory(), host.memorySwap(), nanoCpus, host.cpuShares(),
+                host.cpusetCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(), ulimits);
+    }
+
+    private static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static boolean isNoNewPrivileges(String option) {
+        String o = option.replace('=', ':');
+        return o.equals("no-new-privileges") || o.equals("no-new-privileges:true");
+    }
+
+    private static final java.util.Set<String> PS_FILTERS = java.util.Set.of("status", "name", "id", "label", "ancestor",
+            "exited", "before", "since", "network", "volume", "health", "isolation", "publish", "expose", "is-task");
+
+    /** docker ps: -a, -n, -l, -s and Docker's filters, newest first. */
     private void list(ApiRequest request) {
         boolean all = request.flag("all");
         int limit = request.intQuery("limit", -1);
         boolean latest = request.flag("latest");
+        boolean size = request.flag("size");
+        Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), PS_FILTERS);
+        for (String status : filters.get("status")) {
+            if (!java.util.Set.of("created", "restarting", "running", "removing", "paused", "exited", "dead").contains(status)) {
+                throw EngineException.invalid("invalid filter 'status=" + status + "'");
+            }
+        }
         Instant now = clock.instant();
-        List<ContainerView> containers = projections.read(p -> List.copyOf(p.containers().all())).stream()
-                .filter(c -> all || limit > 0 || latest || c.isRunning())
+        List<ContainerView> everything = projections.read(p -> List.copyOf(p.containers().all())).stream()
                 .sorted(Comparator.comparing(ContainerView::created).reversed())
+                .toList();
+        Optional<Instant> before = filters.get("before").stream().findFirst().map(ref -> finder.require(ref).created());
+        Optional<Instant> since = filters.get("since").stream().findFirst().map(ref -> finder.require(ref).created());
+        // A status or exited filter shows stopped containers without -a, as Docker does.
+        boolean showStopped = all || limit > 0 || latest || filters.has("status") || filters.has("exited");
+        List<ContainerView> containers = everything.stream()
+                .filter(c -> showStopped || c.isRunning())
+                .filter(c -> filters.matchesAny("status", st -> st.equals(c.state().dockerStatus())))
+                .filter(c -> filters.matchesAny("name", n -> java.util.regex.Pattern.compile(n.startsWith("/") ? n.substring(1) : n)
+                        .matcher(c.name()).find()))
+                .filter(c -> filters.matchesAny("id", c.id()::startsWith))
+                .filter(c -> filters.matchesAny("label", l -> labelMatches(c.spec().labels(), l)))
+                .filter(c -> filters.matchesAny("ancestor", a -> ancestorMatches(c, a)))
+                .filter(c -> filters.matchesAny("exited", e -> c.state() == ContainerState.EXITED && e.equals(Integer.toString(c.exitCode()))))
+                .filter(c -> filters.matchesAny("network", n -> n.equals(c.spec().networkMode())))
+                .filter(c -> !filters.has("volume"))
+                .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
+                .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
                 .toList();
         if (latest) {
             containers = containers.stream().limit(1).toList();
         } else if (limit > 0) {
             containers = containers.stream().limit(limit).toList();
         }
-        request.json(200, containers.stream().map(c -> ContainerJson.summary(c, now)).toList());
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (ContainerView c : containers) {
+            Map<String, Object> row = ContainerJson.summary(c, now);
+            if (size) {
+                long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
+                long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
+                row.put("SizeRw", rw);
+                row.put("SizeRootFs", rw + image);
+            }
+            rows.add(row);
+        }
+        request.json(200, rows);
+    }
+
+    static boolean labelMatches(Map<String, String> labels, String filter) {
+        int eq = filter.indexOf('=');
+        if (eq < 0) {
+            return labels.containsKey(filter);
+        }
+        return filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
+    }
+
+    /** ancestor=busybox, busybox:latest, or an image id (prefix): the container's image. */
+    private boolean ancestorMatches(ContainerView c, String ancestor) {
+        if (c.spec().imageId().replace("sha256:", "").startsWith(ancestor.replace("sha256:", ""))) {
+            return true;
+        }
+        return lookup.find(ancestor).map(i -> i.id().equals(c.spec().imageId())).orElse(false);
     }
 
     private void inspect(ApiRequest request) {
@@ -155,8 +264,44 @@ public final class ContainerApi {
         request.noContent();
     }
 
-    private static int stopTimeout(ApiRequest request) {
-        return request.intQuery("t", request.intQuery("timeout", 10));
+    /** docker stop -t: "t" up to API 1.41, "timeout" after; absent means the container's own timeout. */
+    private static Optional<Integer> stopTimeout(ApiRequest request) {
+        Optional<String> given = request.query("t").or(() -> request.query("timeout")).filter(t -> !t.isBlank());
+        return given.map(t -> {
+            try {
+                return Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                throw EngineException.invalid("invalid value for timeout: " + t);
+            }
+        });
+    }
+
+    private void prune(ApiRequest request) {
+        Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), java.util.Set.of("until", "label", "label!"));
+        java.util.function.Predicate<ContainerView> selected = c ->
+                filters.matchesAny("until", u -> c.created().isBefore(untilTime(u)))
+                && filters.matchesAny("label", l -> labelMatches(c.spec().labels(), l))
+                && (!filters.has("label!") || filters.get("label!").stream().noneMatch(l -> labelMatches(c.spec().labels(), l)));
+        PruneContainersHandler.Pruned pruned = handlers.prune().handle(selected, request.commandContext());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ContainersDeleted", pruned.ids().isEmpty() ? null : pruned.ids());
+        body.put("SpaceReclaimed", pruned.spaceReclaimed());
+        request.json(200, body);
+    }
+
+    /** Prune's until: a time, or a duration back from now ("10m", "24h"). */
+    private Instant untilTime(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(s|m|h)").matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            java.time.Duration d = switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            };
+            return clock.instant().minus(d);
+        }
+        return parseTime(text);
     }
 
     private void remove(ApiRequest request) {

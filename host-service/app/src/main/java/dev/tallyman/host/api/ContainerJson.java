@@ -40,6 +40,9 @@ final class ContainerJson {
         return switch (c.state()) {
             case CREATING, CREATED -> "Created";
             case RUNNING -> "Up " + DockerTime.human(Duration.between(c.startedAt().orElse(now), now));
+            case PAUSED -> "Up " + DockerTime.human(Duration.between(c.startedAt().orElse(now), now)) + " (Paused)";
+            case RESTARTING -> "Restarting (" + c.exitCode() + ") "
+                    + DockerTime.human(Duration.between(c.finishedAt().orElse(now), now)) + " ago";
             case EXITED -> c.finishedAt()
                     .map(f -> "Exited (" + c.exitCode() + ") " + DockerTime.human(Duration.between(f, now)) + " ago")
                     .orElse("Exited (" + c.exitCode() + ")");
@@ -60,9 +63,9 @@ final class ContainerJson {
         m.put("Args", process.isEmpty() ? List.of() : process.subList(1, process.size()));
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("Status", c.state().dockerStatus());
-        state.put("Running", c.state() == ContainerState.RUNNING);
-        state.put("Paused", false);
-        state.put("Restarting", false);
+        state.put("Running", c.isRunning());
+        state.put("Paused", c.state() == ContainerState.PAUSED);
+        state.put("Restarting", c.state() == ContainerState.RESTARTING);
         state.put("OOMKilled", c.oomKilled());
         state.put("Dead", c.state() == ContainerState.DEAD);
         state.put("Pid", c.pid());

@@ -90,26 +90,61 @@ public final class ImageApi {
         return file;
     }
 
+    private static final java.util.Set<String> IMAGE_FILTERS = java.util.Set.of("reference", "dangling", "before", "since", "label", "until");
+
+    /** docker images: -a, --digests, and the filters reference, dangling, before, since, label. */
     private void list(ApiRequest request) {
+        Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), IMAGE_FILTERS);
+        for (String d : filters.get("dangling")) {
+            if (!d.equals("true") && !d.equals("false") && !d.equals("1") && !d.equals("0")) {
+                throw EngineException.invalid("Invalid filter 'dangling=" + d + "'");
+            }
+        }
+        // Old clients send the reference as "filter"; newer ones as a filter.
+        List<String> references = new ArrayList<>(filters.get("reference"));
+        request.query("filter").filter(f -> !f.isEmpty()).ifPresent(references::add);
+        Optional<java.time.Instant> before = filters.get("before").stream().findFirst().map(r -> lookup.require(r).created());
+        Optional<java.time.Instant> since = filters.get("since").stream().findFirst().map(r -> lookup.require(r).created());
         List<ImageView> images = projections.read(p -> List.copyOf(p.images().all())).stream()
+                .filter(i -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == i.tags().isEmpty()))
+                .filter(i -> references.isEmpty() || references.stream().anyMatch(r -> referenceMatches(i, r)))
+                .filter(i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l)))
+                .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
+                .filter(i -> since.map(b -> i.created().isAfter(b)).orElse(true))
                 .sorted(Comparator.comparing(ImageView::created).reversed())
                 .toList();
+        Map<String, Long> containersPerImage = projections.read(p -> p.containers().all().stream()
+                .collect(java.util.stream.Collectors.groupingBy(c -> c.spec().imageId(), java.util.stream.Collectors.counting())));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ImageView image : images) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("Id", image.id());
             row.put("ParentId", "");
             row.put("RepoTags", image.tags().stream().map(ImageLookup::familiar).sorted().toList());
-            row.put("RepoDigests", List.of());
+            row.put("RepoDigests", image.repoDigests());
             row.put("Created", image.created().getEpochSecond());
             row.put("Size", image.sizeBytes());
             row.put("SharedSize", -1);
             row.put("VirtualSize", image.sizeBytes());
             row.put("Labels", labelsOf(image));
-            row.put("Containers", -1);
+            row.put("Containers", containersPerImage.getOrDefault(image.id(), 0L));
             rows.add(row);
         }
         request.json(200, rows);
+    }
+
+    /** reference=busybox, busybox:1.36, busy*, localhost:5000/app:*: a glob over the familiar name and tag. */
+    private static boolean referenceMatches(ImageView image, String pattern) {
+        boolean hasTag = pattern.contains(":") && pattern.lastIndexOf(':') > pattern.lastIndexOf('/');
+        java.nio.file.PathMatcher glob = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        for (String tag : image.tags()) {
+            String familiar = ImageLookup.familiar(tag);
+            String candidate = hasTag ? familiar : familiar.substring(0, familiar.lastIndexOf(':'));
+            if (glob.matches(java.nio.file.Path.of(candidate)) || candidate.equals(pattern)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, String> labelsOf(ImageView image) {

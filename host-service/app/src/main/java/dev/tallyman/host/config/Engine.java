@@ -16,7 +16,12 @@ import dev.tallyman.host.commands.containers.ContainerExitRecorder;
 import dev.tallyman.host.commands.containers.ContainerFinder;
 import dev.tallyman.host.commands.containers.CreateContainerHandler;
 import dev.tallyman.host.commands.containers.KillContainerHandler;
+import dev.tallyman.host.commands.containers.ContainerHandlers;
+import dev.tallyman.host.commands.containers.PauseContainerHandler;
+import dev.tallyman.host.commands.containers.PruneContainersHandler;
 import dev.tallyman.host.commands.containers.RemoveContainerHandler;
+import dev.tallyman.host.commands.containers.RenameContainerHandler;
+import dev.tallyman.host.commands.containers.RestartPolicies;
 import dev.tallyman.host.commands.containers.StartContainerHandler;
 import dev.tallyman.host.commands.containers.StopContainerHandler;
 import dev.tallyman.host.commands.images.ImageLookup;
@@ -67,6 +72,7 @@ public class Engine {
     private JdbcEventStore store;
     private Closeable exitWatch;
     private ContainerExitRecorder exitRecorder;
+    private RestartPolicies restartPolicies;
 
     void routes(@Observes Router router) throws IOException {
         long began = System.nanoTime();
@@ -95,14 +101,17 @@ public class Engine {
 
         ContainerFinder finder = new ContainerFinder(projections);
         RemoveContainerHandler remove = new RemoveContainerHandler(journal, finder, launcher, storage, waits);
-        exitRecorder = new ContainerExitRecorder(journal, finder, launcher, remove);
+        restartPolicies = new RestartPolicies(journal, finder);
+        exitRecorder = new ContainerExitRecorder(journal, finder, launcher, remove, restartPolicies);
         StartContainerHandler start = new StartContainerHandler(journal, finder, launcher, clock, remove, exitRecorder);
+        restartPolicies.startWith(start);
         CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage);
         KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
         StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
 
         exitWatch = runtime.watchExits(exitRecorder::exited);
         new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock).run();
+        projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new Jdk8Module())
@@ -110,7 +119,9 @@ public class Engine {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
         new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
-        new ContainerApi(projections, finder, create, start, kill, stop, remove, waits, launcher, storage.name(), clock).register(api);
+        new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
+                new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
+                new PruneContainersHandler(projections, remove, storage)), waits, launcher, storage, lookup, clock).register(api);
         new ImageApi(projections, lookup, imageStore, new ImportImageHandler(journal, importer),
                 new TagImageHandler(journal, lookup), new RemoveImageHandler(journal, lookup, imageStore),
                 config.dataRoot().resolve("tmp")).register(api);
@@ -154,6 +165,9 @@ public class Engine {
             }
             if (exitRecorder != null) {
                 exitRecorder.close();
+            }
+            if (restartPolicies != null) {
+                restartPolicies.close();
             }
             if (store != null) {
                 store.close();

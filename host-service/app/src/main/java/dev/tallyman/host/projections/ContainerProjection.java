@@ -30,34 +30,57 @@ public final class ContainerProjection {
         if (event instanceof ContainerCreateRequested e) {
             identities.put(id, new Identity(e.name(), e.spec().image()));
             put(new ContainerView(id, e.name(), e.spec(), recorded.occurredAt(), ContainerState.CREATING, 0, 0, "",
-                    Optional.empty(), Optional.empty(), false, 0, version, recorded.type()));
+                    Optional.empty(), Optional.empty(), false, 0, version, recorded.type(), false));
             return;
         }
         if (view == null) {
-            throw new IllegalStateException("event " + recorded.position() + " for unknown container " + id);
+            // An outcome that lands after the container was removed (a stop racing an rm -f, say): on the record,
+            // but there is no container left to change. Replay skips it the same way.
+            return;
         }
         if (event instanceof ContainerCreated) {
             put(view.withState(ContainerState.CREATED, version).withPending("", version));
         } else if (event instanceof ContainerCreateFailed) {
             remove(id);
-        } else if (event instanceof ContainerStartRequested
-                || event instanceof ContainerKillRequested
-                || event instanceof ContainerStopRequested) {
+        } else if (event instanceof ContainerStartRequested || event instanceof ContainerPauseRequested
+                || event instanceof ContainerUnpauseRequested) {
             put(view.withPending(recorded.type(), version));
+        } else if (event instanceof ContainerKillRequested || event instanceof ContainerStopRequested) {
+            boolean byUser = recorded.actor().kind() != dev.tallyman.audit.store.Actor.Kind.SYSTEM;
+            ContainerView pending = view.withPending(recorded.type(), version);
+            put(byUser ? pending.withManuallyStopped(version) : pending);
         } else if (event instanceof ContainerStarted e) {
             put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.RUNNING, e.pid(), 0, "",
-                    Optional.of(e.startedAt()), Optional.empty(), false, view.restartCount(), version, ""));
+                    Optional.of(e.startedAt()), Optional.empty(), false, view.restartCount(), version, "", false));
         } else if (event instanceof ContainerStartFailed e) {
             put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.EXITED, 0, e.exitCode(),
-                    e.reason(), view.startedAt(), view.finishedAt(), false, view.restartCount(), version, ""));
+                    e.reason(), view.startedAt(), view.finishedAt(), false, view.restartCount(), version, "",
+                    view.manuallyStopped()));
         } else if (event instanceof ContainerDied e) {
             ContainerState next = view.state() == ContainerState.REMOVING ? ContainerState.REMOVING : ContainerState.EXITED;
             put(new ContainerView(id, view.name(), view.spec(), view.created(), next, 0, e.exitCode(), view.error(),
-                    view.startedAt(), Optional.of(e.finishedAt()), e.oomKilled(), view.restartCount(), version,
-                    view.pendingIntent()));
+                    view.startedAt(), Optional.of(e.finishedAt()), e.oomKilled() || view.oomKilled(), view.restartCount(),
+                    version, view.pendingIntent(), view.manuallyStopped()));
         } else if (event instanceof ContainerKilled || event instanceof ContainerKillFailed
-                || event instanceof ContainerStopped || event instanceof ContainerStopFailed) {
+                || event instanceof ContainerStopped || event instanceof ContainerStopFailed
+                || event instanceof ContainerPauseFailed) {
             put(view.withPending("", version));
+        } else if (event instanceof ContainerPaused) {
+            put(view.withState(ContainerState.PAUSED, version).withPending("", version));
+        } else if (event instanceof ContainerUnpaused) {
+            put(view.withState(ContainerState.RUNNING, version).withPending("", version));
+        } else if (event instanceof ContainerRenamed e) {
+            idByName.remove(e.oldName());
+            identities.put(id, new Identity(e.newName(), view.spec().image()));
+            put(view.withName(e.newName(), version));
+        } else if (event instanceof ContainerRestartScheduled e) {
+            put(view.withRestart(e.attempt(), version));
+        } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn
+                || event instanceof ContainerExecStarted || event instanceof ContainerExecDied) {
+            // Operations on the record that change nothing docker ps or inspect show.
+            put(view.withPending(view.pendingIntent(), version));
+        } else if (event instanceof ContainerOomKilled) {
+            put(view.withOomKilled(version));
         } else if (event instanceof ContainerRemoveRequested) {
             put(view.withState(ContainerState.REMOVING, version).withPending(recorded.type(), version));
         } else if (event instanceof ContainerRemoved) {
@@ -65,7 +88,8 @@ public final class ContainerProjection {
         } else if (event instanceof ContainerRemoveFailed e) {
             ContainerState back = view.pid() > 0 ? ContainerState.RUNNING : ContainerState.DEAD;
             put(new ContainerView(id, view.name(), view.spec(), view.created(), back, view.pid(), view.exitCode(),
-                    e.reason(), view.startedAt(), view.finishedAt(), view.oomKilled(), view.restartCount(), version, ""));
+                    e.reason(), view.startedAt(), view.finishedAt(), view.oomKilled(), view.restartCount(), version, "",
+                    view.manuallyStopped()));
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }

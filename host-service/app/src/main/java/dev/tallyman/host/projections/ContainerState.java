@@ -8,6 +8,8 @@ public enum ContainerState {
     CREATING("created"),
     CREATED("created"),
     RUNNING("running"),
+    PAUSED("paused"),
+    RESTARTING("restarting"),
     EXITED("exited"),
     REMOVING("removing"),
     DEAD("dead");

@@ -20,13 +20,29 @@ public final class ImageProjection {
 
     void apply(RecordedEvent recorded, ImageEvent event) {
         streamVersion = recorded.version();
-        if (event instanceof ImageImportRequested || event instanceof ImageDeleteRequested) {
+        if (event instanceof ImageImportRequested || event instanceof ImageDeleteRequested
+                || event instanceof ImagePullRequested || event instanceof ImagePushRequested
+                || event instanceof ImageLoadRequested) {
             pendingIntent = recorded.type();
         } else if (event instanceof ImageImported e) {
             pendingIntent = "";
-            byId.putIfAbsent(e.imageId(), new ImageView(e.imageId(), e.diffIds(), e.sizeBytes(), e.created(), Set.of()));
-        } else if (event instanceof ImageImportFailed || event instanceof ImageDeleteFailed) {
+            added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+        } else if (event instanceof ImageLoaded e) {
             pendingIntent = "";
+            added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+        } else if (event instanceof ImageCommitted e) {
+            added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+        } else if (event instanceof ImagePulled e) {
+            pendingIntent = "";
+            added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+            byId.computeIfPresent(e.imageId(), (k, v) -> v.withRepoDigest(e.repoDigest()));
+        } else if (event instanceof ImagePushed e) {
+            pendingIntent = "";
+            byId.computeIfPresent(e.imageId(), (k, v) -> v.withRepoDigest(e.repoDigest()));
+        } else if (event instanceof ImageImportFailed || event instanceof ImageDeleteFailed
+                || event instanceof ImagePullFailed || event instanceof ImagePushFailed || event instanceof ImageLoadFailed
+                || event instanceof ImageCommitFailed || event instanceof ImagesSaved) {
+            pendingIntent = event instanceof ImagesSaved || event instanceof ImageCommitFailed ? pendingIntent : "";
         } else if (event instanceof ImageTagged e) {
             String previous = idByTag.put(e.reference(), e.imageId());
             if (previous != null && !previous.equals(e.imageId())) {
@@ -45,6 +61,10 @@ public final class ImageProjection {
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
+    }
+
+    private void added(String id, java.util.List<String> diffIds, long size, java.time.Instant created) {
+        byId.putIfAbsent(id, new ImageView(id, diffIds, size, created, Set.of(), java.util.List.of()));
     }
 
     private void retag(String imageId, String reference, boolean add) {

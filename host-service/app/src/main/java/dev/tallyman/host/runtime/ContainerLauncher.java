@@ -42,6 +42,7 @@ public final class ContainerLauncher {
     private final Path execRoot;
     private final Path dataRoot;
     private final OciSpecWriter specWriter = OciSpecWriter.forHost();
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ContainerLauncher(StorageDriver storage, Map<String, NetworkDriver> networks, ContainerRuntime runtime,
                              Path execRoot, Path dataRoot) {
@@ -99,6 +100,14 @@ public final class ContainerLauncher {
      * endpoint, the rootfs mount and the bundle. Each step is safe to repeat and runs even if an earlier one fails.
      */
     public void teardown(String id, ContainerSpec spec) {
+        // The exit recorder and a forced removal can both tear the same container down at once; one at a time.
+        synchronized (teardownLocks.computeIfAbsent(id, k -> new Object())) {
+            teardownNow(id, spec);
+        }
+        teardownLocks.remove(id);
+    }
+
+    private void teardownNow(String id, ContainerSpec spec) {
         step("delete runc container " + id, () -> runtime.delete(id, true));
         step("leave network " + spec.networkMode() + " " + id,
                 () -> network(spec.networkMode()).leave(networkSpec(spec.networkMode()), endpoint(id, spec)));

@@ -44,6 +44,38 @@ public record ContainerCreateBody(
             List<String> capAdd,
             List<String> capDrop,
             List<String> securityOpt,
-            Boolean init) {
+            Boolean init,
+            RestartPolicy restartPolicy,
+            long memory,
+            long memorySwap,
+            long nanoCpus,
+            long cpuShares,
+            long cpuQuota,
+            long cpuPeriod,
+            String cpusetCpus,
+            Long pidsLimit,
+            List<Ulimit> ulimits,
+            Map<String, String> tmpfs,
+            LogConfig logConfig) {
+
+        public static HostConfig empty() {
+            return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
+                    "", null, List.of(), Map.of(), null);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RestartPolicy(String name, int maximumRetryCount) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Ulimit(String name, long soft, long hard) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LogConfig(String type, Map<String, String> config) {
     }
 }

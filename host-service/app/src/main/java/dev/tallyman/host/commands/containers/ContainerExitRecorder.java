@@ -41,7 +41,11 @@ public final class ContainerExitRecorder implements AutoCloseable {
     /** The request that started each run: its death and --rm removal are correlated with it. */
     private final Map<String, java.util.UUID> runRequests = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ContainerExitRecorder(Journal journal, ContainerFinder finder, ContainerLauncher launcher, AutoRemover autoRemover) {
+    private final RestartPolicies policies;
+
+    public ContainerExitRecorder(Journal journal, ContainerFinder finder, ContainerLauncher launcher, AutoRemover autoRemover,
+                                 RestartPolicies policies) {
+        this.policies = policies;
         this.journal = journal;
         this.finder = finder;
         this.launcher = launcher;
@@ -92,7 +96,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
     private void record(ExitStatus status, CommandContext context) {
         boolean recorded = journal.atomically(() -> {
             ContainerView view = finder.byId(status.id()).orElse(null);
-            boolean alive = view != null && (view.state() == ContainerState.RUNNING
+            boolean alive = view != null && (view.isRunning()
                     || (view.state() == ContainerState.REMOVING && view.pid() > 0));
             if (alive) {
                 // The exit file's time comes from a coarse file-system clock: never let a run end before it began.
@@ -107,7 +111,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
             return;
         }
         launcher.teardown(view.id(), view.spec());
-        if (view.state() != ContainerState.REMOVING) {
+        if (view.state() != ContainerState.REMOVING && !policies.afterExit(view.id(), context.correlationId())) {
             autoRemover.afterRun(view.id(), context.correlationId());
         }
     }

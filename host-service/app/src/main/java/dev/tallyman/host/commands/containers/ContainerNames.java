@@ -34,6 +34,12 @@ public final class ContainerNames {
         return name.startsWith("/") ? name.substring(1) : name;
     }
 
+    /** Docker's 409 for a name another container holds. */
+    public static EngineException nameInUse(String name, String ownerId) {
+        return EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                + ownerId + "\". You have to remove (or rename) that container to be able to reuse that name.");
+    }
+
     /** An "adjective_noun" name not yet taken, with a number appended after a few clashes. */
     public static String generate(Predicate<String> taken) {
         for (int attempt = 0; ; attempt++) {

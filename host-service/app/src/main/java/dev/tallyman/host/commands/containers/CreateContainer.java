@@ -1,5 +1,6 @@
 package dev.tallyman.host.commands.containers;
 
+import dev.tallyman.audit.event.ContainerSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +24,18 @@ public record CreateContainer(
         String networkMode,
         boolean autoRemove,
         boolean tty,
-        boolean openStdin) {
+        boolean openStdin,
+        ContainerSpec.RestartPolicy restartPolicy,
+        Optional<String> stopSignal,
+        Optional<Integer> stopTimeout,
+        ContainerSpec.ContainerLimits limits,
+        ContainerSpec.ContainerSecurity security,
+        Map<String, String> tmpfs,
+        Map<String, String> logOptions) {
 
     public CreateContainer {
+        tmpfs = Map.copyOf(tmpfs);
+        logOptions = Map.copyOf(logOptions);
         entrypoint = entrypoint.map(List::copyOf);
         cmd = cmd.map(List::copyOf);
         env = List.copyOf(env);

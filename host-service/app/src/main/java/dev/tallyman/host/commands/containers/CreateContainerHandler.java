@@ -44,6 +44,7 @@ public final class CreateContainerHandler {
     /** @return the new container's id */
     public String handle(CreateContainer command, CommandContext context) {
         String networkMode = networkMode(command.networkMode());
+        RestartPolicies.validate(command.restartPolicy(), command.autoRemove());
         ImageLookup.parse(command.image());
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
@@ -56,11 +57,10 @@ public final class CreateContainerHandler {
             String chosen = command.name().map(ContainerNames::validate)
                     .orElseGet(() -> ContainerNames.generate(n -> journal.projections().read(p -> p.containers().idOfName(n).isPresent())));
             journal.projections().read(p -> p.containers().idOfName(chosen)).ifPresent(owner -> {
-                throw EngineException.conflict("Conflict. The container name \"/" + chosen + "\" is already in use by container \""
-                        + owner + "\". You have to remove (or rename) that container to be able to reuse that name.");
+                throw ContainerNames.nameInUse(chosen, owner);
             });
             journal.append(StreamId.container(id), ExpectedVersion.noStream(),
-                    new ContainerCreateRequested(id, chosen, spec.hostname().isEmpty() ? withHostname(spec, id) : spec), context);
+                    new ContainerCreateRequested(id, chosen, spec.hostname().isEmpty() ? spec.withHostname(id.substring(0, 12)) : spec), context);
             return chosen;
         });
         try {
@@ -107,14 +107,11 @@ public final class CreateContainerHandler {
         labels.putAll(c.labels());
         String workingDir = c.workingDir() == null || c.workingDir().isEmpty() ? defaults.workingDir() : c.workingDir();
         String user = c.user().filter(u -> !u.isEmpty()).orElse(defaults.user());
+        String stopSignal = c.stopSignal().filter(x -> !x.isEmpty()).orElse(defaults.stopSignal() == null ? "" : defaults.stopSignal());
         return new ContainerSpec(c.image(), image.id(), entrypoint, cmd, env, workingDir == null ? "" : workingDir,
                 user == null ? "" : user, c.hostname() == null ? "" : c.hostname(), labels, networkMode,
-                c.autoRemove(), c.tty(), c.openStdin(), storageDriver);
-    }
-
-    private static ContainerSpec withHostname(ContainerSpec s, String id) {
-        return new ContainerSpec(s.image(), s.imageId(), s.entrypoint(), s.cmd(), s.env(), s.workingDir(), s.user(),
-                id.substring(0, 12), s.labels(), s.networkMode(), s.autoRemove(), s.tty(), s.openStdin(), s.storageDriver());
+                c.autoRemove(), c.tty(), c.openStdin(), storageDriver, c.restartPolicy(), stopSignal,
+                c.stopTimeout().orElse(-1), c.limits(), c.security(), c.tmpfs(), c.logOptions());
     }
 
     /** Image variables first; a request variable replaces the image's of the same name; "KEY" alone keeps KEY out. */

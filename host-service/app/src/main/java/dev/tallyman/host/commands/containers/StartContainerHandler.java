@@ -45,6 +45,9 @@ public final class StartContainerHandler {
             if (view.state() == ContainerState.RUNNING) {
                 throw new EngineException(EngineException.Kind.NOT_MODIFIED, "container already started");
             }
+            if (view.state() == ContainerState.PAUSED) {
+                throw EngineException.conflict("cannot start a paused container, try unpause instead");
+            }
             if (view.state() == ContainerState.REMOVING || view.state() == ContainerState.CREATING || !view.pendingIntent().isEmpty()) {
                 throw EngineException.conflict("cannot start container " + reference + ": container is "
                         + (view.state() == ContainerState.REMOVING ? "marked for removal" : "busy with another command"));

@@ -35,30 +35,60 @@ public final class StopContainerHandler {
         this.waits = waits;
     }
 
-    public void handle(String reference, int timeoutSeconds, String signalText, CommandContext context) {
-        int signal = Signals.parse(signalText == null || signalText.isEmpty() ? "TERM" : signalText);
+    /**
+     * @param timeoutSeconds seconds before SIGKILL; empty for the container's --stop-timeout, else 10
+     * @param signalText the first signal; empty for the container's stop signal (its own or its image's), else SIGTERM
+     */
+    public void handle(String reference, java.util.Optional<Integer> timeoutSeconds, String signalText, CommandContext context) {
         Projections projections = journal.projections();
         ContainerView view = finder.require(reference);
+        String stopSignal = signalText != null && !signalText.isEmpty() ? signalText
+                : view.spec().stopSignal().isEmpty() ? "TERM" : view.spec().stopSignal();
+        int signal = Signals.parse(stopSignal);
+        int timeout = timeoutSeconds.orElse(view.spec().stopTimeout() >= 0 ? view.spec().stopTimeout() : DEFAULT_TIMEOUT_SECONDS);
+        if (view.state() == dev.tallyman.host.projections.ContainerState.RESTARTING) {
+            // Waiting for its restart: stopping means the restart never happens.
+            journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopRequested(view.id(), timeout), context);
+            journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopped(view.id()), context);
+            return;
+        }
         if (!view.isRunning()) {
             throw new EngineException(EngineException.Kind.NOT_MODIFIED, "container already stopped");
         }
         CompletableFuture<ContainerWaits.Exit> exit = waits.register(projections, view.id(), ContainerWaits.Condition.NOT_RUNNING);
-        journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopRequested(view.id(), timeoutSeconds), context);
+        journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopRequested(view.id(), timeout), context);
         try {
-            runtime.kill(view.id(), signal, false);
-            if (!awaitExit(exit, timeoutSeconds)) {
-                runtime.kill(view.id(), 9, true);
+            signal(view, signal);
+            if (!awaitExit(exit, timeout)) {
+                signal(view, 9);
                 if (!awaitExit(exit, 30)) {
                     throw new IllegalStateException("process did not die after SIGKILL");
                 }
             }
         } catch (RuntimeException e) {
-            if (!exit.isDone()) {
-                journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopFailed(view.id(), e.getMessage()), context);
-                throw EngineException.system("stop container " + reference + ": " + e.getMessage(), e).onRecord();
-            }
+            journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopFailed(view.id(), e.getMessage()), context);
+            throw EngineException.system("stop container " + reference + ": " + e.getMessage(), e).onRecord();
         }
         journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopped(view.id()), context);
+    }
+
+    /**
+     * Sends a signal; a process that died meanwhile (another stop, an rm -f, its own exit) is what stop wants
+     * anyway, so "not running" is no failure: the exit recorder puts that death on the record.
+     */
+    private void signal(ContainerView view, int signal) {
+        try {
+            runtime.kill(view.id(), signal, signal == 9);
+            if (view.state() == dev.tallyman.host.projections.ContainerState.PAUSED) {
+                // A frozen process cannot act on a signal: thaw it, as Docker does.
+                runtime.resume(view.id());
+            }
+        } catch (RuntimeException e) {
+            boolean gone = runtime.state(view.id()).map(s -> s.status() == dev.tallyman.runtime.RuncState.Status.STOPPED).orElse(true);
+            if (!gone) {
+                throw e;
+            }
+        }
     }
 
     /** Negative timeouts wait for ever, as in Docker. */

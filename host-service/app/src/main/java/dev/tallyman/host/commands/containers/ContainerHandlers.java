@@ -1,0 +1,13 @@
+package dev.tallyman.host.commands.containers;
+
+/** Every container command handler, handed to the API as one value. */
+public record ContainerHandlers(
+        CreateContainerHandler create,
+        StartContainerHandler start,
+        KillContainerHandler kill,
+        StopContainerHandler stop,
+        RemoveContainerHandler remove,
+        RenameContainerHandler rename,
+        PauseContainerHandler pause,
+        PruneContainersHandler prune) {
+}
