@@ -1,6 +1,9 @@
 package dev.tallyman.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tallyman.runtime.cgroups.CgroupPaths;
+import dev.tallyman.runtime.cgroups.CgroupStats;
+import dev.tallyman.runtime.cgroups.StatsSample;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,6 +37,12 @@ public final class ContainerRuntime {
     private static final Duration CONMON_EXIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long POLL_NANOS = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * conmon's k8s-file cap when the caller names none. The file is a spool that {@code JsonFileLogShipper}
+     * copies into Docker's json-file; it only needs to hold what a container writes while Tallyman is not
+     * running, so it is generous rather than tight.
+     */
+    public static final long DEFAULT_LOG_SIZE_MAX = 128L * 1024 * 1024;
 
     private final RuntimeConfig config;
     private final StateLayout layout;
@@ -67,6 +76,15 @@ public final class ContainerRuntime {
      * @throws ContainerRuntimeException when conmon cannot be run or creation times out
      */
     public RunningProcess create(String id, Path bundle, Path logPath) {
+        return create(id, bundle, logPath, DEFAULT_LOG_SIZE_MAX);
+    }
+
+    /**
+     * {@link #create(String, Path, Path)} with conmon's {@code --log-size-max}: when writing a line would take
+     * the k8s-file past {@code logSizeMax} bytes, conmon replaces the file by a new empty one (rename over the
+     * path; the old content is gone). {@code logSizeMax <= 0} means no limit.
+     */
+    public RunningProcess create(String id, Path bundle, Path logPath, long logSizeMax) {
         Path dir = layout.containerDir(id);
         try {
             Files.createDirectories(dir);
@@ -78,7 +96,7 @@ public final class ContainerRuntime {
         } catch (IOException e) {
             throw new ContainerRuntimeException("create container " + id + ": prepare " + dir + ": " + e.getMessage(), e);
         }
-        List<String> args = conmonArgs(id, bundle.toAbsolutePath(), logPath.toAbsolutePath());
+        List<String> args = conmonArgs(id, bundle.toAbsolutePath(), logPath.toAbsolutePath(), logSizeMax);
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         launchConmon(id, args, dir);
         int conmonPid = readPid(layout.conmonPidFile(id)).orElseThrow(() ->
@@ -131,6 +149,33 @@ public final class ContainerRuntime {
         args.add(id);
         args.add(Integer.toString(signal));
         runc("kill", id, args);
+    }
+
+    /**
+     * {@code runc pause}: freezes every process of the container (freezer cgroup); state then reads PAUSED.
+     *
+     * @throws ContainerRuntimeException with runc's message, e.g. when the container is not running
+     */
+    public void pause(String id) {
+        runc("pause", id, List.of("pause", id));
+    }
+
+    /** {@code runc resume}: thaws a paused container. */
+    public void resume(String id) {
+        runc("resume", id, List.of("resume", id));
+    }
+
+    /**
+     * One sample of the container's cgroup counters and its network counters, for {@code docker stats}; empty
+     * when runc does not know the id or its process is gone.
+     */
+    public Optional<StatsSample> stats(String id) {
+        Optional<RuncState> state = runcState.read(id);
+        if (state.isEmpty() || state.get().pid() <= 0) {
+            return Optional.empty();
+        }
+        CgroupPaths paths = CgroupPaths.fromRuncState(config.runcRoot().resolve(id).resolve("state.json"));
+        return Optional.of(CgroupStats.forHost().read(paths, OptionalInt.of(state.get().pid())));
     }
 
     /** What runc knows of the container, read from runc's state file; empty when runc does not know the id. */
@@ -245,7 +290,7 @@ public final class ContainerRuntime {
         }
     }
 
-    private List<String> conmonArgs(String id, Path bundle, Path logPath) {
+    private List<String> conmonArgs(String id, Path bundle, Path logPath, long logSizeMax) {
         List<String> args = new ArrayList<>(List.of(
                 config.conmon().toString(),
                 "-c", id, "-u", id, "-n", id,
@@ -261,6 +306,10 @@ public final class ContainerRuntime {
                 "--runtime-arg", "--root", "--runtime-arg", config.runcRoot().toString(),
                 "--runtime-arg", "--log", "--runtime-arg", layout.runcLog(id).toString(),
                 "--runtime-arg", "--log-format", "--runtime-arg", "json"));
+        if (logSizeMax > 0) {
+            args.add("--log-size-max");
+            args.add(Long.toString(logSizeMax));
+        }
         if (wantsTerminal(bundle)) {
             args.add("--terminal");
         }

@@ -2,6 +2,7 @@ package dev.tallyman.runtime.logs;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One line a container wrote (with its {@code \n}), or the unfinished rest of one when the container ended or
@@ -10,12 +11,19 @@ import java.util.Arrays;
  * @param time when conmon read the first piece of it
  * @param stream which of the container's outputs it came from
  * @param bytes the bytes as written, not decoded
+ * @param attrs the json-file line's {@code attrs} (log-opt labels, env, tag), shown by {@code docker logs --details};
+ *              empty for k8s-file entries
  */
-public record LogEntry(Instant time, Stream stream, byte[] bytes) {
+public record LogEntry(Instant time, Stream stream, byte[] bytes, Map<String, String> attrs) {
     public enum Stream { STDOUT, STDERR }
 
     public LogEntry {
         bytes = bytes.clone();
+        attrs = Map.copyOf(attrs);
+    }
+
+    public LogEntry(Instant time, Stream stream, byte[] bytes) {
+        this(time, stream, bytes, Map.of());
     }
 
     @Override
@@ -31,16 +39,17 @@ public record LogEntry(Instant time, Stream stream, byte[] bytes) {
     @Override
     public boolean equals(Object other) {
         return other instanceof LogEntry entry && time.equals(entry.time) && stream == entry.stream
-                && Arrays.equals(bytes, entry.bytes);
+                && Arrays.equals(bytes, entry.bytes) && attrs.equals(entry.attrs);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * time.hashCode() + stream.hashCode()) + Arrays.hashCode(bytes);
+        return 31 * (31 * (31 * time.hashCode() + stream.hashCode()) + Arrays.hashCode(bytes)) + attrs.hashCode();
     }
 
     @Override
     public String toString() {
-        return "LogEntry[" + time + " " + stream + " " + text().replace("\n", "\\n") + "]";
+        return "LogEntry[" + time + " " + stream + (attrs.isEmpty() ? "" : " " + attrs) + " "
+                + text().replace("\n", "\\n") + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,12 +23,21 @@ import java.util.regex.Pattern;
  * @param privileged Docker's {@code --privileged}: every capability the host allows, all devices, no masked paths
  * @param mounts user mounts, after the default ones
  * @param cgroupsPath the cgroup path runc uses (cgroupfs), by default {@code /tallyman/<id>}
- * @param resources cgroup limits
+ * @param resources cgroup limits (validated: see {@link ResourceValidation})
+ * @param ulimits {@code --ulimit}s; one for nofile replaces the default open-files limit
+ * @param init Docker's {@code --init}: the host binary (a static tini) bind-mounted read-only at
+ *             {@link #INIT_PATH} and run as pid 1 with {@code --} before the command; empty for none
  */
 public record ContainerSpecification(String id, Path rootfs, ContainerProcess process, String hostname,
                                      Attachment network, boolean readonlyRootfs, List<String> capAdd,
                                      List<String> capDrop, boolean privileged, List<Mount> mounts,
-                                     String cgroupsPath, Resources resources) {
+                                     String cgroupsPath, Resources resources, List<Ulimit> ulimits,
+                                     Optional<Path> init) {
+    /** Where Docker puts its init binary inside the container. */
+    public static final String INIT_PATH = "/sbin/docker-init";
+    /** Debian's static tini (package tini), which is what Docker ships as docker-init. */
+    public static final Path DEFAULT_INIT_BINARY = Path.of("/usr/bin/tini-static");
+
     // runc accepts ids of this shape; checking here names the bad id before any file is written.
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
 
@@ -36,6 +46,11 @@ public record ContainerSpecification(String id, Path rootfs, ContainerProcess pr
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(resources, "resources");
+        ulimits = List.copyOf(ulimits);
+        Objects.requireNonNull(init, "init");
+        if (init.isPresent() && !init.get().isAbsolute()) {
+            throw new IllegalArgumentException("the init binary path must be absolute: " + init.get());
+        }
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("invalid container id: " + id);
         }
@@ -47,6 +62,15 @@ public record ContainerSpecification(String id, Path rootfs, ContainerProcess pr
         capDrop = List.copyOf(capDrop);
         mounts = List.copyOf(mounts);
         cgroupsPath = cgroupsPath == null || cgroupsPath.isBlank() ? defaultCgroupsPath(id) : cgroupsPath;
+    }
+
+    /** The first shape of this record, without ulimits and init; kept for existing callers. */
+    public ContainerSpecification(String id, Path rootfs, ContainerProcess process, String hostname,
+                                  Attachment network, boolean readonlyRootfs, List<String> capAdd,
+                                  List<String> capDrop, boolean privileged, List<Mount> mounts,
+                                  String cgroupsPath, Resources resources) {
+        this(id, rootfs, process, hostname, network, readonlyRootfs, capAdd, capDrop, privileged, mounts,
+                cgroupsPath, resources, List.of(), Optional.empty());
     }
 
     /** Where Tallyman puts a container's cgroups: {@code /tallyman/<id>} in every v1 hierarchy. */
@@ -73,6 +97,8 @@ public record ContainerSpecification(String id, Path rootfs, ContainerProcess pr
         private final List<Mount> mounts = new ArrayList<>();
         private String cgroupsPath;
         private Resources resources = Resources.none();
+        private final List<Ulimit> ulimits = new ArrayList<>();
+        private Optional<Path> init = Optional.empty();
 
         private Builder(String id, Path rootfs, ContainerProcess process) {
             this.id = id;
@@ -89,10 +115,22 @@ public record ContainerSpecification(String id, Path rootfs, ContainerProcess pr
         public Builder mount(Mount value) { mounts.add(value); return this; }
         public Builder cgroupsPath(String value) { this.cgroupsPath = value; return this; }
         public Builder resources(Resources value) { this.resources = value; return this; }
+        public Builder ulimit(Ulimit value) { ulimits.add(value); return this; }
+        public Builder ulimits(List<Ulimit> values) { ulimits.addAll(values); return this; }
+        /** Docker's {@code --tmpfs destination:options}; options as Docker's comma-separated text, may be empty. */
+        public Builder tmpfs(String destination, String options) {
+            mounts.add(Mount.tmpfs(destination, options == null || options.isEmpty() ? List.of()
+                    : List.of(options.split(","))));
+            return this;
+        }
+        /** {@code --init} with {@link #DEFAULT_INIT_BINARY}. */
+        public Builder init(boolean value) { this.init = value ? Optional.of(DEFAULT_INIT_BINARY) : Optional.empty(); return this; }
+        /** {@code --init} with the given host binary (Docker's {@code init-path}). */
+        public Builder init(Path binary) { this.init = Optional.of(binary); return this; }
 
         public ContainerSpecification build() {
             return new ContainerSpecification(id, rootfs, process, hostname, network, readonlyRootfs, capAdd,
-                    capDrop, privileged, mounts, cgroupsPath, resources);
+                    capDrop, privileged, mounts, cgroupsPath, resources, ulimits, init);
         }
     }
 }

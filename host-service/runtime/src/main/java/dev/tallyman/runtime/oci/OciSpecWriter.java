@@ -30,6 +30,8 @@ public final class OciSpecWriter {
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
     static final long DOCKER_OPEN_FILES = 1_048_576;
+    /** The CFS period Docker uses for --cpus, in microseconds. */
+    static final long CPU_PERIOD = 100_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,7 +93,14 @@ public final class OciSpecWriter {
             ArrayNode gids = userNode.putArray("additionalGids");
             user.additionalGids().forEach(gids::add);
         }
-        strings(node.putArray("args"), process.args());
+        List<String> args = new ArrayList<>();
+        if (spec.init().isPresent()) {
+            // Docker's --init: its init runs as pid 1, reaps zombies and forwards signals to the command.
+            args.add(ContainerSpecification.INIT_PATH);
+            args.add("--");
+        }
+        args.addAll(process.args());
+        strings(node.putArray("args"), args);
         strings(node.putArray("env"), ProcessEnvironment.merge(process.env(), spec.hostname(), process.tty()));
         node.put("cwd", process.cwd());
         List<String> caps = Capabilities.resolve(spec.capAdd(), spec.capDrop(), spec.privileged(),
@@ -101,12 +110,15 @@ public final class OciSpecWriter {
         for (String set : List.of("bounding", "effective", "permitted")) {
             strings(capabilities.putArray(set), caps);
         }
-        // Docker's 1048576, but never above our own hard limit: raising it needs CAP_SYS_RESOURCE.
-        long openFiles = Math.min(DOCKER_OPEN_FILES, host.openFilesHardLimit());
-        ObjectNode nofile = node.putArray("rlimits").addObject();
-        nofile.put("type", "RLIMIT_NOFILE");
-        nofile.put("hard", openFiles);
-        nofile.put("soft", openFiles);
+        ArrayNode rlimits = node.putArray("rlimits");
+        if (spec.ulimits().stream().noneMatch(ulimit -> ulimit.name().equals("nofile"))) {
+            // Docker's 1048576, but never above our own hard limit: raising it needs CAP_SYS_RESOURCE.
+            long openFiles = Math.min(DOCKER_OPEN_FILES, host.openFilesHardLimit());
+            rlimit(rlimits, "RLIMIT_NOFILE", openFiles, openFiles);
+        }
+        for (Ulimit ulimit : spec.ulimits()) {
+            rlimit(rlimits, ulimit.rlimitType(), ulimit.hard(), ulimit.soft());
+        }
         node.put("noNewPrivileges", process.noNewPrivileges());
         node.put("oomScoreAdj", 0);
         return node;
@@ -137,10 +149,12 @@ public final class OciSpecWriter {
                 options.addAll(user.options());
                 mount(mounts, user.destination(), "bind", user.source(), options.toArray(String[]::new));
             } else {
-                options.addAll(user.options().isEmpty() ? List.of("nosuid", "nodev", "noexec") : user.options());
+                options.addAll(TmpfsOptions.merge(user.options()));
                 mount(mounts, user.destination(), "tmpfs", "tmpfs", options.toArray(String[]::new));
             }
         }
+        spec.init().ifPresent(binary -> mount(mounts, ContainerSpecification.INIT_PATH, "bind", binary.toString(),
+                "bind", "ro"));
         return mounts;
     }
 
@@ -188,14 +202,29 @@ public final class OciSpecWriter {
             device(devices, "c", 10L, 200L, "rwm");
         }
         Resources limits = spec.resources();
-        limits.memoryBytes().ifPresent(limit -> resources.putObject("memory").put("limit", limit));
-        if (limits.cpuShares().isPresent() || limits.cpuQuota().isPresent() || limits.cpuPeriod().isPresent()) {
+        if (limits.memoryBytes().isPresent()) {
+            ObjectNode memory = resources.putObject("memory");
+            memory.put("limit", limits.memoryBytes().getAsLong());
+            // memory.swap is memory plus swap, as Docker's --memory-swap; -1 (unlimited) is left out as Docker does.
+            limits.memorySwapBytes().stream().filter(swap -> swap > 0).forEach(swap -> memory.put("swap", swap));
+        }
+        boolean nano = limits.nanoCpus().isPresent() && limits.nanoCpus().getAsLong() > 0;
+        if (limits.cpuShares().isPresent() || limits.cpuQuota().isPresent() || limits.cpuPeriod().isPresent()
+                || nano || limits.cpusetCpus().isPresent() || limits.cpusetMems().isPresent()) {
             ObjectNode cpu = resources.putObject("cpu");
             limits.cpuShares().ifPresent(value -> cpu.put("shares", value));
+            if (nano) {
+                // --cpus: a quota of that many periods of 100 ms.
+                cpu.put("quota", limits.nanoCpus().getAsLong() * CPU_PERIOD / 1_000_000_000L);
+                cpu.put("period", CPU_PERIOD);
+            }
             limits.cpuQuota().ifPresent(value -> cpu.put("quota", value));
             limits.cpuPeriod().ifPresent(value -> cpu.put("period", value));
+            limits.cpusetCpus().ifPresent(value -> cpu.put("cpus", value));
+            limits.cpusetMems().ifPresent(value -> cpu.put("mems", value));
         }
-        limits.pidsLimit().ifPresent(limit -> resources.putObject("pids").put("limit", limit));
+        // Docker: zero or negative means unlimited, which runc spells -1.
+        limits.pidsLimit().ifPresent(limit -> resources.putObject("pids").put("limit", limit > 0 ? limit : -1));
         return resources;
     }
 
@@ -250,6 +279,18 @@ public final class OciSpecWriter {
         mount.put("type", type);
         mount.put("source", source);
         strings(mount.putArray("options"), List.of(options));
+    }
+
+    /** OCI rlimits are unsigned; Docker's -1 (unlimited) becomes RLIM_INFINITY. */
+    private static void rlimit(ArrayNode rlimits, String type, long hard, long soft) {
+        ObjectNode rlimit = rlimits.addObject();
+        rlimit.put("type", type);
+        rlimit.put("hard", unsigned(hard));
+        rlimit.put("soft", unsigned(soft));
+    }
+
+    private static java.math.BigInteger unsigned(long value) {
+        return new java.math.BigInteger(Long.toUnsignedString(value));
     }
 
     private static void device(ArrayNode devices, String type, Long major, Long minor, String access) {

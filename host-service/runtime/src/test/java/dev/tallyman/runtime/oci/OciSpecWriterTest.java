@@ -120,7 +120,36 @@ class OciSpecWriterTest {
                         OptionalLong.of(512), OptionalLong.of(50_000), OptionalLong.of(100_000), OptionalLong.of(64))),
                         "/linux/resources",
                         "{\"devices\":" + devices() + ",\"memory\":{\"limit\":67108864},"
-                                + "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000},\"pids\":{\"limit\":64}}"));
+                                + "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000},\"pids\":{\"limit\":64}}"),
+                new Case("memory with swap", b -> b.resources(Resources.builder().memory(1 << 26).memorySwap(1 << 27)
+                        .build()), "/linux/resources/memory", "{\"limit\":67108864,\"swap\":134217728}"),
+                new Case("unlimited swap left out", b -> b.resources(Resources.builder().memory(1 << 26).memorySwap(-1)
+                        .build()), "/linux/resources/memory", "{\"limit\":67108864}"),
+                new Case("cpus become quota over a 100ms period", b -> b.resources(Resources.builder()
+                        .nanoCpus(1_500_000_000L).build()), "/linux/resources/cpu",
+                        "{\"quota\":150000,\"period\":100000}"),
+                new Case("cpuset", b -> b.resources(Resources.builder().cpusetCpus("0-1").cpusetMems("0").build()),
+                        "/linux/resources/cpu", "{\"cpus\":\"0-1\",\"mems\":\"0\"}"),
+                new Case("pids limit 0 or less is unlimited", b -> b.resources(Resources.builder().pidsLimit(-5).build()),
+                        "/linux/resources/pids", "{\"limit\":-1}"),
+                new Case("ulimit nofile replaces the default", b -> b.ulimit(Ulimit.parse("nofile=1024:2048")),
+                        "/process/rlimits", "[{\"type\":\"RLIMIT_NOFILE\",\"hard\":2048,\"soft\":1024}]"),
+                new Case("other ulimits come after the default", b -> b.ulimit(Ulimit.parse("core=-1")),
+                        "/process/rlimits", "[{\"type\":\"RLIMIT_NOFILE\",\"hard\":20000,\"soft\":20000},"
+                                + "{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,"
+                                + "\"soft\":18446744073709551615}]"),
+                new Case("init runs first with --", b -> b.init(true), "/process/args",
+                        "[\"/sbin/docker-init\",\"--\",\"echo\",\"hello\"]"),
+                new Case("init bound read-only", b -> b.init(true), "/mounts/10",
+                        "{\"destination\":\"/sbin/docker-init\",\"type\":\"bind\","
+                                + "\"source\":\"/usr/bin/tini-static\",\"options\":[\"bind\",\"ro\"]}"),
+                new Case("tmpfs gets Docker's defaults", b -> b.tmpfs("/x", ""), "/mounts/10",
+                        "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+                                + "\"options\":[\"noexec\",\"nosuid\",\"nodev\",\"rprivate\"]}"),
+                new Case("tmpfs options override the defaults", b -> b.tmpfs("/x", "exec,size=64m,mode=1777"),
+                        "/mounts/10/options",
+                        "[\"nosuid\",\"nodev\",\"rprivate\",\"exec\",\"size=64m\",\"mode=1777\"]"),
+                new Case("no init by default", b -> b, "/process/args", "[\"echo\",\"hello\"]"));
     }
 
     @ParameterizedTest(name = "{0}")
