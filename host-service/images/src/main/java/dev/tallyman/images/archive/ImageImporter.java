@@ -31,8 +31,9 @@ import java.util.Optional;
  *
  * <p>The layer's name in the driver is its chain id, which is only known once the whole tar is read, and the
  * driver cannot rename; so the uncompressed tar is first spooled to a scratch file while it is hashed and its
- * headers checked, and only then applied. An identical layer already in the driver is reused. A failure
- * removes the layer and the config blob this call made, and nothing it did not make.
+ * headers checked, and only then applied. The spooled tar is then kept in the content store under its diff id
+ * (see {@link ImageStore#layerTar}). An identical layer already in the driver is reused. A failure removes the
+ * layer, the tar and the config blob this call made, and nothing it did not make.
  */
 public final class ImageImporter {
     private final ImageStore images;
@@ -79,7 +80,10 @@ public final class ImageImporter {
         boolean madeLayer = applyUnlessPresent(layer, spool);
         Digest imageId = null;
         boolean madeBlob = false;
+        boolean madeTar = false;
         try {
+            madeTar = !images.hasLayerTar(diffId);
+            images.putLayerTar(spool, diffId);
             Instant created = clock.instant();
             ImageConfig config = new ImageConfig(platform.architecture(), platform.os(), Optional.of(created), "",
                     message, containerConfig, diffIds,
@@ -94,7 +98,7 @@ public final class ImageImporter {
                             "import image: layer " + layer + " vanished from " + driver.name()));
             return new ImportedImage(imageId, diffIds, List.of(layer), size, created, config);
         } catch (RuntimeException e) {
-            undo(e, madeLayer ? layer : null, madeBlob ? imageId : null);
+            undo(e, madeLayer ? layer : null, madeBlob ? imageId : null, madeTar ? diffId : null);
             throw e;
         }
     }
@@ -110,20 +114,22 @@ public final class ImageImporter {
             if (e.kind() == DriverException.Kind.ALREADY_EXISTS) {
                 return false; // another import of the same tar won the race; its layer is ours too
             }
-            throw new ImageException(ImageException.Kind.SYSTEM, "import image: apply layer " + layer + ": "
-                    + e.getMessage(), e);
+            throw LayerFailures.apply("import image", layer, e);
         } catch (IOException e) {
             throw new UncheckedIOException("import image: read spooled layer " + spool + ": " + e.getMessage(), e);
         }
     }
 
-    private void undo(RuntimeException failure, LayerId layer, Digest blob) {
+    private void undo(RuntimeException failure, LayerId layer, Digest blob, Digest tar) {
         try {
             if (blob != null) {
                 images.content().delete(blob);
             }
             if (layer != null) {
                 driver.remove(layer);
+            }
+            if (tar != null) {
+                images.content().delete(tar);
             }
         } catch (RuntimeException cleanup) {
             failure.addSuppressed(cleanup);

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of {@code docker import}.
+ * The outcome of {@code docker import} or {@code docker commit}: an image this host just made.
  *
  * @param imageId   {@code sha256:} of the config blob
- * @param diffIds   the image's one diff id, as a list so that load and build can share the shape
+ * @param diffIds   the image's diff ids, base first (import: its one diff id)
  * @param layers    the storage driver's layer ids, base first
  * @param sizeBytes bytes the image's layers take in the driver
- * @param created   the config's creation time, from the importer's clock
+ * @param created   the config's creation time, from the importer's or committer's clock
  * @param config    the config that was stored
  */
 public record ImportedImage(Digest imageId, List<Digest> diffIds, List<LayerId> layers, long sizeBytes, Instant created,

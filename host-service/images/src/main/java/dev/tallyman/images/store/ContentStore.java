@@ -99,6 +99,47 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Moves {@code file} into the store as blob {@code expected}, after checking its bytes have that digest:
+     * for large files already spooled to disk (layer tars), which would otherwise be copied once more.
+     * The file must be on the store's file system or it is copied instead. Afterwards the file is gone,
+     * whether the blob was new or already held. Other bytes fail with INVALID_PARAMETER
+     * ({@code verify blob sha256:<expected>: got sha256:<actual>}) and leave the file where it was.
+     */
+    public Digest adopt(Path file, Digest expected) {
+        try {
+            MessageDigest sha = Digest.newSha256();
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    sha.update(buffer, 0, n);
+                }
+            }
+            Digest actual = Digest.fromBytes(sha.digest());
+            if (!expected.equals(actual)) {
+                throw ImageException.invalid("verify blob " + expected + ": got " + actual);
+            }
+            Path target = path(actual);
+            if (Files.exists(target)) {
+                Files.delete(file);
+                return actual;
+            }
+            force(file);
+            try {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                // Another file system: copy through a temporary file as put does, then drop the original.
+                try (InputStream in = Files.newInputStream(file)) {
+                    write(in, Optional.of(expected));
+                }
+                Files.delete(file);
+            }
+            return actual;
+        } catch (IOException e) {
+            throw new UncheckedIOException("store blob " + expected + " from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void force(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);

@@ -104,6 +104,9 @@ class ImageImporterIT {
         assertThat(images.layers(image.imageId())).containsExactly(layer);
         assertThat(images.size(image.imageId())).isEqualTo(image.sizeBytes());
         assertThat(root.resolve("scratch")).isEmptyDirectory();
+        try (InputStream kept = images.layerTar(busyboxDiffId)) {
+            assertThat(kept.readAllBytes()).isEqualTo(Files.readAllBytes(busyboxTar));
+        }
     }
 
     interface Compressor {
@@ -148,7 +151,7 @@ class ImageImporterIT {
         assertThat(again.imageId()).isEqualTo(first.imageId());
         assertThat(later.imageId()).isNotEqualTo(first.imageId());
         assertThat(later.layers()).isEqualTo(first.layers());
-        assertThat(content.list()).containsExactlyInAnyOrder(first.imageId(), later.imageId());
+        assertThat(content.list()).containsExactlyInAnyOrder(first.imageId(), later.imageId(), busyboxDiffId);
     }
 
     @Test
@@ -164,6 +167,7 @@ class ImageImporterIT {
 
         assertThat(removedWithWeb).isEmpty();
         assertThat(images.exists(web.imageId())).isFalse();
+        assertThat(images.hasLayerTar(busyboxDiffId)).isTrue();
         assertThat(driver.list()).containsExactlyElementsOf(shell.layers());
 
         List<LayerId> removedWithShell = images.delete(shell.imageId(), Set.of());
