@@ -1,20 +1,31 @@
 package dev.tallyman.host.api;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * Docker's hijacked connection for attach: the answer is "HTTP/1.1 101" with Upgrade: tcp, after which the
- * connection carries raw bytes. Clients that did not ask for an upgrade get a plain 200 stream instead.
+ * Docker's hijacked connection for attach and exec: the answer is "HTTP/1.1 101 UPGRADED" with Upgrade: tcp,
+ * after which the connection carries raw bytes both ways. Clients that did not ask for an upgrade get a plain
+ * 200 stream (output only).
  *
  * <p>Vert.x upgrades only GET requests, and Docker's are POSTs, so the 101 is written as an ordinary response
- * head (Netty's encoder lets a 101 carry content) and the stream follows as its body. The docker CLI closes
- * its sending side right after the head when it has no stdin to send; the channel must allow half-closure
- * or that close would cut our output short.
+ * head (Netty's encoder lets a 101 carry content) and the output follows as its body. For input, the HTTP
+ * decoder in the channel's pipeline is replaced by a handler that hands raw bytes to the caller. The docker CLI
+ * closes its sending side when its stdin ends; the channel must allow half-closure or that would cut the output.
  */
 final class Hijack {
     private final HttpServerResponse response;
@@ -24,7 +35,16 @@ final class Hijack {
         this.response = response;
     }
 
+    /** Output only: what attach to a container's logs needs. */
     static Hijack start(ApiRequest request, String contentType) {
+        return start(request, contentType, null, null);
+    }
+
+    /**
+     * @param stdin receives the client's raw bytes, on a Netty thread (keep it short); null to ignore input
+     * @param stdinClosed runs when the client closed its sending side
+     */
+    static Hijack start(ApiRequest request, String contentType, Consumer<byte[]> stdin, Runnable stdinClosed) {
         var http = request.routing().request();
         boolean upgrade = http.getHeader("Upgrade") != null
                 || "upgrade".equalsIgnoreCase(String.valueOf(http.getHeader("Connection")));
@@ -32,22 +52,50 @@ final class Hijack {
         Hijack hijack = new Hijack(response);
         response.closeHandler(v -> hijack.gone.set(true));
         response.putHeader("Content-Type", contentType);
-        if (upgrade) {
-            if (http.connection() instanceof ConnectionBase base) {
-                Channel channel = base.channel();
-                channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-            }
+        Channel channel = http.connection() instanceof ConnectionBase base ? base.channel() : null;
+        if (upgrade && channel != null) {
+            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
             // The length is never read: a 101 ends the HTTP exchange for the client, which reads raw bytes after it.
             response.setStatusCode(101).setStatusMessage("UPGRADED")
                     .putHeader("Connection", "Upgrade")
                     .putHeader("Upgrade", "tcp")
                     .putHeader("Content-Length", "0");
-            response.write(Buffer.buffer());
+            await(response.write(Buffer.buffer()));
+            if (stdin != null) {
+                takeInput(channel, stdin, stdinClosed, hijack.gone);
+            }
         } else {
             response.setChunked(true).setStatusCode(200);
             response.write(Buffer.buffer());
         }
         return hijack;
+    }
+
+    /** Swaps the HTTP request decoder for a raw input handler, on the channel's own thread. */
+    private static void takeInput(Channel channel, Consumer<byte[]> stdin, Runnable stdinClosed, AtomicBoolean gone) {
+        RawInput raw = new RawInput(stdin, stdinClosed, gone);
+        try {
+            channel.eventLoop().submit(() -> {
+                ChannelPipeline pipeline = channel.pipeline();
+                for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+                    if (entry.getValue() instanceof HttpRequestDecoder) {
+                        pipeline.replace(entry.getValue(), "tallyman-raw-input", raw);
+                        return;
+                    }
+                }
+                throw new IllegalStateException("no HTTP decoder in the pipeline: " + pipeline.names());
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("hijack connection: " + e.getMessage(), e);
+        }
+    }
+
+    private static void await(io.vertx.core.Future<Void> write) {
+        try {
+            write.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("write upgrade response: " + e.getMessage(), e);
+        }
     }
 
     AtomicBoolean gone() {
@@ -66,5 +114,48 @@ final class Hijack {
             response.end();
         }
         response.close();
+    }
+
+    /** Raw bytes from the client after the upgrade. */
+    private static final class RawInput extends ChannelInboundHandlerAdapter {
+        private final Consumer<byte[]> stdin;
+        private final Runnable stdinClosed;
+        private final AtomicBoolean gone;
+
+        RawInput(Consumer<byte[]> stdin, Runnable stdinClosed, AtomicBoolean gone) {
+            this.stdin = stdin;
+            this.stdinClosed = stdinClosed;
+            this.gone = gone;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                try {
+                    byte[] bytes = new byte[buf.readableBytes()];
+                    buf.readBytes(bytes);
+                    stdin.accept(bytes);
+                } finally {
+                    buf.release();
+                }
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                stdinClosed.run();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            gone.set(true);
+            stdinClosed.run();
+            ctx.fireChannelInactive();
+        }
     }
 }

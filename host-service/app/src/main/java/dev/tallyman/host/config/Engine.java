@@ -96,7 +96,6 @@ public class Engine {
         ContainerLauncher launcher = new ContainerLauncher(storage, networks, runtime, config.execRoot(), config.dataRoot());
 
         ImageStore imageStore = new ImageStore(new ContentStore(config.dataRoot().resolve("images")), storage);
-        ImageImporter importer = new ImageImporter(imageStore, storage, config.dataRoot().resolve("tmp"), clock);
         ImageLookup lookup = new ImageLookup(projections);
 
         ContainerFinder finder = new ContainerFinder(projections);
@@ -122,9 +121,8 @@ public class Engine {
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage)), waits, launcher, storage, lookup, clock).register(api);
-        new ImageApi(projections, lookup, imageStore, new ImportImageHandler(journal, importer),
-                new TagImageHandler(journal, lookup), new RemoveImageHandler(journal, lookup, imageStore),
-                config.dataRoot().resolve("tmp")).register(api);
+        ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
+                launcher, clock));
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();

@@ -1,0 +1,104 @@
+package dev.tallyman.host.commands.containers;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerExecDied;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExecStarted;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.projections.ContainerState;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.runtime.ContainerRuntimeException;
+import dev.tallyman.runtime.exec.ExecProcess;
+import dev.tallyman.runtime.exec.ExecRuntime;
+import dev.tallyman.runtime.exec.ExecSpec;
+import dev.tallyman.runtime.exec.ExecStartException;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/** docker exec: create an instance, then start it in the running container, its start and end on the record. */
+public final class ExecHandler {
+    private final Journal journal;
+    private final ContainerFinder finder;
+    private final ExecRuntime runtime;
+    private final ExecInstances instances;
+
+    public ExecHandler(Journal journal, ContainerFinder finder, ExecRuntime runtime, ExecInstances instances) {
+        this.journal = journal;
+        this.finder = finder;
+        this.runtime = runtime;
+        this.instances = instances;
+    }
+
+    public ExecInstances.Instance create(String reference, List<String> command, List<String> env, String user,
+                                         String workingDir, boolean tty, boolean stdin, boolean stdout, boolean stderr,
+                                         String detachKeys) {
+        ContainerView c = finder.require(reference);
+        if (c.state() == ContainerState.PAUSED) {
+            throw EngineException.conflict("Container " + c.id() + " is paused, unpause the container before exec");
+        }
+        if (!c.isRunning()) {
+            throw EngineException.conflict("container " + c.id() + " is not running");
+        }
+        if (command == null || command.isEmpty()) {
+            throw EngineException.invalid("No exec command specified");
+        }
+        return instances.create(c.id(), command, env == null ? List.of() : env, user == null ? "" : user,
+                workingDir == null ? "" : workingDir, tty, stdin, stdout, stderr, detachKeys == null ? "" : detachKeys);
+    }
+
+    public ExecInstances.Instance require(String execId) {
+        return instances.find(execId).orElseThrow(() -> EngineException.notFound("No such exec instance: " + execId));
+    }
+
+    /**
+     * Starts the instance; the process runs when this returns.
+     *
+     * @throws ExecStartException with Docker's text when the process cannot start (the caller decides where the
+     *         text goes: into the attached stream, or as the error of a detached start)
+     */
+    public ExecProcess start(ExecInstances.Instance instance, boolean detach, CommandContext context) {
+        if (instance.running || instance.exitCode != null) {
+            throw EngineException.conflict("Exec command " + instance.id + " has already run");
+        }
+        ContainerView c = finder.byId(instance.containerId).filter(ContainerView::isRunning)
+                .orElseThrow(() -> EngineException.conflict("container " + instance.containerId + " is not running"));
+        ExecSpec spec = new ExecSpec(instance.command, instance.env, instance.user, instance.workingDir, instance.tty,
+                instance.attachStdin && !detach, detach);
+        journal.append(StreamId.container(c.id()), ExpectedVersion.any(),
+                new ContainerExecStarted(c.id(), instance.id, instance.command, instance.user, instance.tty), context);
+        try {
+            ExecProcess process = runtime.exec(c.id(), instance.id, spec);
+            instance.pid = process.pid();
+            instance.running = true;
+            return process;
+        } catch (ExecStartException e) {
+            finished(instance, e.exitCode(), context);
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            finished(instance, 126, context);
+            throw EngineException.system("exec in container " + c.id() + ": " + e.getMessage(), e).onRecord();
+        }
+    }
+
+    /** Waits for the exit code conmon writes and puts it on the record. */
+    public int awaitExit(ExecInstances.Instance instance, Duration timeout, CommandContext context) {
+        OptionalInt code = runtime.awaitExit(instance.id, timeout);
+        int exit = code.orElse(-1);
+        finished(instance, exit, context);
+        return exit;
+    }
+
+    private void finished(ExecInstances.Instance instance, int exitCode, CommandContext context) {
+        instance.running = false;
+        instance.exitCode = exitCode;
+        journal.append(StreamId.container(instance.containerId), ExpectedVersion.any(),
+                new ContainerExecDied(instance.containerId, instance.id, exitCode), context);
+    }
+
+    public void resize(ExecInstances.Instance instance, int rows, int columns) {
+        runtime.resize(instance.id, rows, columns);
+    }
+}
