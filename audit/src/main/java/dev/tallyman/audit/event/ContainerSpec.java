@@ -21,6 +21,7 @@ import java.util.Map;
  * @param security capabilities, privileges, read-only rootfs, init; null in older events
  * @param tmpfs --tmpfs mounts: path to mount options; null in older events
  * @param logOptions --log-opt (max-size, max-file, labels, env); null in older events
+ * @param stdinOnce docker run -i: stdin closes when the first attached client ends its input; null in older events
  */
 public record ContainerSpec(
         String image,
@@ -43,7 +44,8 @@ public record ContainerSpec(
         ContainerLimits limits,
         ContainerSecurity security,
         Map<String, String> tmpfs,
-        Map<String, String> logOptions) {
+        Map<String, String> logOptions,
+        Boolean stdinOnce) {
 
     public ContainerSpec {
         entrypoint = List.copyOf(entrypoint);
@@ -59,7 +61,7 @@ public record ContainerSpec(
                          String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
                          boolean autoRemove, boolean tty, boolean openStdin, String storageDriver) {
         this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
-                openStdin, storageDriver, null, null, null, null, null, null, null);
+                openStdin, storageDriver, null, null, null, null, null, null, null, null);
     }
 
     /** This spec with every field that an older event lacks set to its default. */
@@ -72,13 +74,14 @@ public record ContainerSpec(
                 limits == null ? ContainerLimits.NONE : limits,
                 security == null ? ContainerSecurity.DEFAULT : security,
                 tmpfs == null ? Map.of() : tmpfs,
-                logOptions == null ? Map.of() : logOptions);
+                logOptions == null ? Map.of() : logOptions,
+                stdinOnce != null && stdinOnce);
     }
 
     public ContainerSpec withHostname(String newHostname) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions);
+                logOptions, stdinOnce);
     }
 
     /**

@@ -85,6 +85,18 @@ public final class ContainerRuntime {
      * path; the old content is gone). {@code logSizeMax <= 0} means no limit.
      */
     public RunningProcess create(String id, Path bundle, Path logPath, long logSizeMax) {
+        return create(id, bundle, logPath, logSizeMax, StdinMode.CLOSED);
+    }
+
+    /**
+     * How a container without a terminal treats stdin (a terminal is always open): CLOSED reads /dev/null;
+     * OPEN keeps it open across attaches (docker run -d -i); ONCE closes it when the first attached client ends
+     * its input (docker run -i).
+     */
+    public enum StdinMode { CLOSED, OPEN, ONCE }
+
+    /** {@link #create(String, Path, Path, long)} with the container's stdin made available to attach sessions. */
+    public RunningProcess create(String id, Path bundle, Path logPath, long logSizeMax, StdinMode stdin) {
         Path dir = layout.containerDir(id);
         try {
             Files.createDirectories(dir);
@@ -96,7 +108,7 @@ public final class ContainerRuntime {
         } catch (IOException e) {
             throw new ContainerRuntimeException("create container " + id + ": prepare " + dir + ": " + e.getMessage(), e);
         }
-        List<String> args = conmonArgs(id, bundle.toAbsolutePath(), logPath.toAbsolutePath(), logSizeMax);
+        List<String> args = conmonArgs(id, bundle.toAbsolutePath(), logPath.toAbsolutePath(), logSizeMax, stdin);
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         launchConmon(id, args, dir);
         int conmonPid = readPid(layout.conmonPidFile(id)).orElseThrow(() ->
@@ -290,7 +302,7 @@ public final class ContainerRuntime {
         }
     }
 
-    private List<String> conmonArgs(String id, Path bundle, Path logPath, long logSizeMax) {
+    private List<String> conmonArgs(String id, Path bundle, Path logPath, long logSizeMax, StdinMode stdin) {
         List<String> args = new ArrayList<>(List.of(
                 config.conmon().toString(),
                 "-c", id, "-u", id, "-n", id,
@@ -312,6 +324,12 @@ public final class ContainerRuntime {
         }
         if (wantsTerminal(bundle)) {
             args.add("--terminal");
+        } else if (stdin != StdinMode.CLOSED) {
+            // conmon's own rule (as CRI-O uses it): --stdin opens it, --leave-stdin-open keeps it past a client's EOF.
+            args.add("--stdin");
+            if (stdin == StdinMode.OPEN) {
+                args.add("--leave-stdin-open");
+            }
         }
         return args;
     }

@@ -17,7 +17,17 @@ import dev.tallyman.host.projections.ContainerView;
 import dev.tallyman.host.projections.ContainerWaits;
 import dev.tallyman.host.projections.Projections;
 import dev.tallyman.host.runtime.ContainerLauncher;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tallyman.runtime.attach.AttachOutput;
+import dev.tallyman.runtime.attach.AttachSession;
+import dev.tallyman.runtime.attach.DetachFilter;
+import dev.tallyman.runtime.attach.DetachKeys;
+import dev.tallyman.runtime.cgroups.DockerStats;
+import dev.tallyman.runtime.cgroups.StatsSample;
 import dev.tallyman.runtime.logs.ContainerLogReader;
+import dev.tallyman.runtime.logs.JsonFileLogReader;
+import dev.tallyman.runtime.top.ContainerTopException;
+import dev.tallyman.runtime.top.ProcessTable;
 import dev.tallyman.runtime.logs.LogEntry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,6 +45,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.tallyman.host.runtime.PendingAttaches;
 import java.util.function.Consumer;
 
 /** The /containers routes: translates Docker's HTTP shapes to commands and queries, and streams output. */
@@ -50,12 +62,14 @@ public final class ContainerApi {
     private final ContainerWaits waits;
     private final ContainerLauncher launcher;
     private final ContainerLogReader logs = new ContainerLogReader();
+    private final JsonFileLogReader jsonLogs = new JsonFileLogReader();
+    private final ContainerTools tools;
     private final String storageDriver;
     private final Clock clock;
     private final dev.tallyman.spi.storage.StorageDriver storage;
     private final dev.tallyman.host.commands.images.ImageLookup lookup;
 
-    public ContainerApi(Projections projections, ContainerFinder finder, ContainerHandlers handlers,
+    public ContainerApi(Projections projections, ContainerFinder finder, ContainerHandlers handlers, ContainerTools tools,
                         ContainerWaits waits, ContainerLauncher launcher,
                         dev.tallyman.spi.storage.StorageDriver storage, dev.tallyman.host.commands.images.ImageLookup lookup,
                         Clock clock) {
@@ -64,6 +78,7 @@ public final class ContainerApi {
         this.projections = projections;
         this.finder = finder;
         this.handlers = handlers;
+        this.tools = tools;
         this.create = handlers.create();
         this.start = handlers.start();
         this.kill = handlers.kill();
@@ -100,6 +115,9 @@ public final class ContainerApi {
             r.noContent();
         });
         router.post("/containers/prune", this::prune);
+        router.post("/containers/:name/resize", this::resize);
+        router.get("/containers/:name/top", this::top);
+        router.get("/containers/:name/stats", this::stats);
     }
 
     private void create(ApiRequest request) {
@@ -132,8 +150,12 @@ public final class ContainerApi {
                         host.readonlyRootfs(), nullToEmpty(host.securityOpt()).stream().anyMatch(ContainerApi::isNoNewPrivileges),
                         Boolean.TRUE.equals(host.init())),
                 host.tmpfs() == null ? Map.of() : host.tmpfs(),
-                host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config());
+                host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config(),
+                body.stdinOnce());
         String id = create.handle(command, request.commandContext());
+        if (host.consoleSize() != null && host.consoleSize().size() == 2) {
+            launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
+        }
         request.json(201, Map.of("Id", id, "Warnings", List.of()));
     }
 
@@ -233,7 +255,7 @@ public final class ContainerApi {
 
     private void inspect(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
-        request.json(200, ContainerJson.inspect(c, launcher.logPath(c.id()).toString(),
+        request.json(200, ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
                 launcher.rootfs(c.id()).toString(), storageDriver));
     }
 
@@ -349,10 +371,14 @@ public final class ContainerApi {
      */
     private void attach(ApiRequest request) throws Exception {
         ContainerView c = finder.require(request.path("name"));
+        boolean tty = c.spec().tty();
+        if ((request.flag("stdin") && c.spec().openStdin()) || tty) {
+            attachSession(request, c);
+            return;
+        }
         boolean stream = request.flag("stream");
         boolean wantOut = request.flag("stdout");
         boolean wantErr = request.flag("stderr");
-        boolean tty = c.spec().tty();
         Path log = launcher.logPath(c.id());
         boolean fromStart = !Files.exists(log);
         CompletableFuture<ContainerWaits.Exit> exit = waits.register(projections, c.id(),
@@ -363,11 +389,167 @@ public final class ContainerApi {
         if (stream) {
             logs.follow(log, fromStart, entry -> {
                 if ((entry.stream() == LogEntry.Stream.STDOUT && wantOut) || (entry.stream() == LogEntry.Stream.STDERR && wantErr)) {
-                    out.accept(tty ? Buffer.buffer(entry.bytes()) : Frames.frame(streamOf(entry), entry.bytes()));
+                    out.accept(Frames.frame(streamOf(entry), entry.bytes()));
                 }
             }, () -> !exit.isDone() && !gone.get());
         }
         hijack.end();
+    }
+
+    /**
+     * Attach through conmon's attach socket: what stdin and terminals need. The client's bytes go to the container
+     * (through the detach-key filter when it has a terminal); its output comes back raw (terminal) or framed.
+     */
+    private void attachSession(ApiRequest request, ContainerView c) throws Exception {
+        boolean tty = c.spec().tty();
+        boolean wantIn = request.flag("stdin") && c.spec().openStdin();
+        boolean wantOut = request.flag("stdout") || !request.query("stdout").isPresent();
+        boolean wantErr = request.flag("stderr") || !request.query("stderr").isPresent();
+        // Before start the attach socket does not exist yet: wait for runc create, which the start the client
+        // sends next will do, and connect before the process runs.
+        PendingAttaches.Waiter waiter = c.isRunning() ? null : launcher.attaches().register(c.id());
+        DetachFilter detach = tty ? new DetachFilter(DetachKeys.parse(request.query("detachKeys", ""))) : null;
+        AtomicBoolean detached = new AtomicBoolean();
+        AtomicReference<AttachSession> sessionRef = new AtomicReference<>();
+        java.util.Queue<byte[]> early = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        AtomicBoolean inputEnded = new AtomicBoolean();
+        Hijack hijack = Hijack.start(request, Frames.contentType(tty, request.version()),
+                wantIn ? bytes -> {
+                    AttachSession s = sessionRef.get();
+                    if (s == null) {
+                        early.add(bytes);
+                    } else {
+                        forwardInput(s, detach, detached, bytes);
+                    }
+                } : null,
+                () -> {
+                    inputEnded.set(true);
+                    AttachSession s = sessionRef.get();
+                    if (wantIn && !detached.get() && s != null) {
+                        s.closeStdin();
+                    }
+                });
+        try {
+            if (waiter != null && !waiter.awaitCreated(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                hijack.end();
+                return;
+            }
+            try (AttachSession session = tools.attach().open(c.id())) {
+                sessionRef.set(session);
+                if (waiter != null) {
+                    waiter.connected();
+                }
+                for (byte[] bytes; (bytes = early.poll()) != null; ) {
+                    forwardInput(session, detach, detached, bytes);
+                }
+                if (wantIn && inputEnded.get() && !detached.get()) {
+                    session.closeStdin();
+                }
+                Optional<AttachOutput> output;
+                while (!detached.get() && !hijack.gone().get() && (output = session.read()).isPresent()) {
+                    AttachOutput o = output.get();
+                    boolean wanted = o.stream() == AttachOutput.Stream.STDOUT ? wantOut : wantErr;
+                    if (wanted) {
+                        hijack.write(tty ? Buffer.buffer(o.bytes())
+                                : Frames.frame(o.stream() == AttachOutput.Stream.STDOUT ? Frames.STDOUT : Frames.STDERR, o.bytes()));
+                    }
+                }
+            }
+        } finally {
+            if (waiter != null) {
+                waiter.connected();
+                launcher.attaches().forget(c.id(), waiter);
+            }
+            hijack.end();
+        }
+    }
+
+    /** Stdin to the container, watching for the detach keys; on them the session ends and the container runs on. */
+    private static void forwardInput(AttachSession session, DetachFilter detach, AtomicBoolean detached, byte[] bytes) {
+        if (detached.get()) {
+            return;
+        }
+        if (detach == null) {
+            session.writeStdin(bytes);
+            return;
+        }
+        DetachFilter.Filtered filtered = detach.filter(bytes);
+        if (filtered.bytes().length > 0) {
+            session.writeStdin(filtered.bytes());
+        }
+        if (filtered.detached()) {
+            detached.set(true);
+            session.close();
+        }
+    }
+
+    /** docker resize and the CLI's resize after attach: the terminal's rows and columns. */
+    private void resize(ApiRequest request) {
+        ContainerView c = finder.require(request.path("name"));
+        if (!c.isRunning()) {
+            throw EngineException.conflict("Container " + c.id() + " is not running");
+        }
+        int rows = request.intQuery("h", 0);
+        int cols = request.intQuery("w", 0);
+        if (rows > 0 && cols > 0 && c.spec().tty()) {
+            tools.attach().resize(c.id(), rows, cols);
+        }
+        request.response().setStatusCode(200).end();
+    }
+
+    private void top(ApiRequest request) {
+        ContainerView c = finder.require(request.path("name"));
+        if (!c.isRunning()) {
+            throw EngineException.conflict("Container " + c.id() + " is not running");
+        }
+        try {
+            ProcessTable table = tools.top().top(c.id(), request.query("ps_args", ""));
+            request.json(200, Map.of("Titles", table.titles(), "Processes", table.processes()));
+        } catch (ContainerTopException e) {
+            throw EngineException.system(e.getMessage(), e);
+        }
+    }
+
+    /** docker stats: one sample (stream=false) or one a second until the client goes or the container stops. */
+    private void stats(ApiRequest request) throws Exception {
+        ContainerView c = finder.require(request.path("name"));
+        boolean stream = !request.query("stream").isPresent() || request.flag("stream");
+        boolean oneShot = request.flag("one-shot");
+        boolean networks = !c.spec().networkMode().equals("host");
+        HttpServerResponse response = request.response();
+        response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json");
+        AtomicBoolean gone = new AtomicBoolean();
+        response.closeHandler(v -> gone.set(true));
+        Optional<StatsSample> previous = Optional.empty();
+        if (!stream && !oneShot && c.isRunning()) {
+            // docker stats --no-stream shows CPU %, which needs two samples a moment apart, as Docker takes them.
+            previous = tools.runtime().stats(c.id());
+            Thread.sleep(1000);
+        }
+        do {
+            Optional<StatsSample> current = tools.runtime().stats(c.id());
+            ObjectNode body = current.map(sample -> DockerStats.json(c.id(), "/" + c.name(), sample, Optional.empty(), networks))
+                    .orElse(null);
+            if (current.isPresent()) {
+                body = DockerStats.json(c.id(), "/" + c.name(), current.get(), streamPrevious(previous, stream, oneShot), networks);
+            } else {
+                body = request.mapper().createObjectNode().put("id", c.id()).put("name", "/" + c.name())
+                        .put("read", DockerStats.ZERO_TIME).put("preread", DockerStats.ZERO_TIME);
+            }
+            response.write(request.mapper().writeValueAsString(body) + "\n");
+            previous = current;
+            if (!stream || current.isEmpty()) {
+                break;
+            }
+            Thread.sleep(1000);
+        } while (!gone.get());
+        if (!gone.get()) {
+            response.end();
+        }
+    }
+
+    private static Optional<StatsSample> streamPrevious(Optional<StatsSample> previous, boolean stream, boolean oneShot) {
+        return oneShot ? Optional.empty() : previous;
     }
 
     private void logs(ApiRequest request) {
@@ -386,9 +568,20 @@ public final class ContainerApi {
         OptionalInt tail = tailText.equals("all") || tailText.isEmpty() ? OptionalInt.empty() : OptionalInt.of(parseTail(tailText));
         HttpServerResponse response = request.response();
         response.setChunked(true).setStatusCode(200).putHeader("Content-Type", Frames.contentType(tty, request.version()));
+        boolean details = request.flag("details");
         Consumer<LogEntry> write = entry -> {
             if ((entry.stream() == LogEntry.Stream.STDOUT && wantOut) || (entry.stream() == LogEntry.Stream.STDERR && wantErr)) {
                 byte[] bytes = entry.bytes();
+                if (details) {
+                    // --details: the log's attributes (from --log-opt labels/env) before each line, as Docker prints them.
+                    String attrs = entry.attrs().entrySet().stream().map(a -> a.getKey() + "=" + a.getValue())
+                            .collect(java.util.stream.Collectors.joining(","));
+                    byte[] prefix = (attrs + " ").getBytes(StandardCharsets.UTF_8);
+                    byte[] joined = new byte[prefix.length + bytes.length];
+                    System.arraycopy(prefix, 0, joined, 0, prefix.length);
+                    System.arraycopy(bytes, 0, joined, prefix.length, bytes.length);
+                    bytes = joined;
+                }
                 if (timestamps) {
                     byte[] stamp = (DockerTime.rfc3339(entry.time()) + " ").getBytes(StandardCharsets.UTF_8);
                     byte[] joined = new byte[stamp.length + bytes.length];
@@ -399,13 +592,15 @@ public final class ContainerApi {
                 response.write(tty ? Buffer.buffer(bytes) : Frames.frame(streamOf(entry), bytes));
             }
         };
-        Path log = launcher.logPath(c.id());
-        logs.read(log, since, until, tail).forEach(write);
+        Path log = launcher.jsonLogPath(c.id());
         if (follow && c.isRunning() && until.isEmpty()) {
             CompletableFuture<ContainerWaits.Exit> exit = waits.register(projections, c.id(), ContainerWaits.Condition.NOT_RUNNING);
             AtomicBoolean gone = new AtomicBoolean();
             response.closeHandler(v -> gone.set(true));
-            logs.follow(log, false, write, () -> !exit.isDone() && !gone.get());
+            // The shipper drains the spool before the death is recorded, so the last lines are in when exit completes.
+            jsonLogs.follow(log, since, until, tail, write, () -> !exit.isDone() && !gone.get());
+        } else {
+            jsonLogs.read(log, since, until, tail).forEach(write);
         }
         response.end();
     }

@@ -48,11 +48,40 @@ final class DockerEvents {
             } else if (c instanceof ContainerKilled k) {
                 attributes.put("signal", k.signal());
             }
+        } else if (event instanceof ImageCommitted e) {
+            // Docker reports a commit as the container's event, naming the new image.
+            type = "container";
+            action = "commit";
+            id = e.containerId();
+            containers.apply(id).ifPresent(identity -> {
+                attributes.put("image", identity.image());
+                attributes.put("name", identity.name());
+            });
+            attributes.put("comment", e.comment());
+            attributes.put("imageID", e.imageId());
         } else if (event instanceof ImageEvent i) {
             type = "image";
             if (i instanceof ImageImported e) {
                 action = "import";
                 id = e.imageId();
+                attributes.put("name", e.imageId());
+            } else if (i instanceof ImagePulled e) {
+                // Docker names pulls and pushes by the reference, not by the image id.
+                action = "pull";
+                id = ImageLookup.familiar(e.reference());
+                attributes.put("name", id);
+            } else if (i instanceof ImagePushed e) {
+                action = "push";
+                id = ImageLookup.familiar(e.reference());
+                attributes.put("name", id);
+            } else if (i instanceof ImageLoaded e) {
+                action = "load";
+                id = e.imageId();
+                attributes.put("name", e.imageId());
+            } else if (i instanceof ImagesSaved e && !e.imageIds().isEmpty()) {
+                action = "save";
+                id = e.imageIds().get(0);
+                attributes.put("name", e.references().isEmpty() ? id : ImageLookup.familiar(e.references().get(0)));
             } else if (i instanceof ImageTagged e) {
                 action = "tag";
                 id = e.imageId();
@@ -64,6 +93,7 @@ final class DockerEvents {
             } else if (i instanceof ImageDeleted e) {
                 action = "delete";
                 id = e.imageId();
+                attributes.put("name", e.imageId());
             } else {
                 return Optional.empty();
             }
@@ -85,10 +115,14 @@ final class DockerEvents {
         attributes.put("tallyman.position", Long.toString(recorded.position()));
 
         Map<String, Object> message = new LinkedHashMap<>();
+        // The fields older clients read, which Docker fills for containers and images only.
         if (type.equals("container")) {
             message.put("status", action);
             message.put("id", id);
             message.put("from", attributes.getOrDefault("image", ""));
+        } else if (type.equals("image")) {
+            message.put("status", action);
+            message.put("id", id);
         }
         message.put("Type", type);
         message.put("Action", action);
@@ -108,6 +142,8 @@ final class DockerEvents {
         if (c instanceof ContainerKilled) return "kill";
         if (c instanceof ContainerStopped) return "stop";
         if (c instanceof ContainerRemoved) return "destroy";
+        if (c instanceof ContainerExported) return "export";
+        if (c instanceof ContainerCopiedIn) return "extract-to-dir";
         return null;
     }
 }

@@ -60,10 +60,11 @@ final class Hijack {
                     .putHeader("Connection", "Upgrade")
                     .putHeader("Upgrade", "tcp")
                     .putHeader("Content-Length", "0");
-            await(response.write(Buffer.buffer()));
+            // Raw input first: the client starts sending stdin the moment it reads the 101.
             if (stdin != null) {
                 takeInput(channel, stdin, stdinClosed, hijack.gone);
             }
+            await(response.write(Buffer.buffer()));
         } else {
             response.setChunked(true).setStatusCode(200);
             response.write(Buffer.buffer());

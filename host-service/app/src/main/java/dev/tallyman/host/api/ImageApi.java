@@ -3,6 +3,7 @@ package dev.tallyman.host.api;
 import dev.tallyman.host.commands.EngineException;
 import dev.tallyman.host.commands.images.ImageLookup;
 import dev.tallyman.host.commands.images.ImportImageHandler;
+import dev.tallyman.host.commands.images.PruneImagesHandler;
 import dev.tallyman.host.commands.images.RemoveImageHandler;
 import dev.tallyman.host.commands.images.TagImageHandler;
 import dev.tallyman.host.projections.ImageView;
@@ -13,7 +14,6 @@ import dev.tallyman.images.config.ImageConfig;
 import dev.tallyman.images.reference.Digest;
 import dev.tallyman.images.reference.ImageReference;
 import dev.tallyman.images.store.ImageStore;
-import io.vertx.core.file.OpenOptions;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** The /images routes. */
 public final class ImageApi {
@@ -33,21 +32,28 @@ public final class ImageApi {
     private final ImportImageHandler importer;
     private final TagImageHandler tagger;
     private final RemoveImageHandler remover;
+    private final PruneImagesHandler pruner;
+    private final ApiHandler pull;
     private final Path scratch;
 
+    /** @param pull answers POST /images/create without fromSrc: a pull ({@link RegistryApi}) */
     public ImageApi(Projections projections, ImageLookup lookup, ImageStore store, ImportImageHandler importer,
-                    TagImageHandler tagger, RemoveImageHandler remover, Path scratch) {
+                    TagImageHandler tagger, RemoveImageHandler remover, PruneImagesHandler pruner, ApiHandler pull,
+                    Path scratch) {
         this.projections = projections;
         this.lookup = lookup;
         this.store = store;
         this.importer = importer;
         this.tagger = tagger;
         this.remover = remover;
+        this.pruner = pruner;
+        this.pull = pull;
         this.scratch = scratch;
     }
 
     public void register(ApiRouter router) {
         router.post("/images/create", this::create);
+        router.post("/images/prune", this::prune);
         router.get("/images/json", this::list);
         router.get("/images/:name*/json", this::inspect);
         router.get("/images/:name*/history", this::history);
@@ -55,13 +61,12 @@ public final class ImageApi {
         router.delete("/images/:name*", this::remove);
     }
 
-    /** POST /images/create: import when fromSrc is given; pulling (fromImage) comes with registry support. */
+    /** POST /images/create: import when fromSrc is given, else a pull of fromImage. */
     private void create(ApiRequest request) throws Exception {
         Optional<String> fromSrc = request.query("fromSrc");
         if (fromSrc.isEmpty()) {
-            String image = request.query("fromImage", "");
-            throw EngineException.notFound("pull access denied for " + image
-                    + ": pulling from registries is not available in this Tallyman yet");
+            pull.handle(request);
+            return;
         }
         if (!fromSrc.get().equals("-")) {
             throw EngineException.invalid("import from a URL is not supported: " + fromSrc.get() + " (send the archive as the request body)");
@@ -69,7 +74,7 @@ public final class ImageApi {
         Optional<ImageReference> reference = ImportImageHandler.referenceOf(request.query("repo", ""), request.query("tag", ""));
         List<String> changes = request.routing().queryParam("changes");
         String message = request.query("message", "");
-        Path body = receiveBody(request);
+        Path body = RequestBodies.spool(request, scratch, "import-");
         try (InputStream in = Files.newInputStream(body)) {
             Digest id = importer.handle(in, reference, "-", changes, message, request.commandContext());
             request.response().setStatusCode(200).putHeader("Content-Type", "application/json");
@@ -77,17 +82,6 @@ public final class ImageApi {
         } finally {
             Files.deleteIfExists(body);
         }
-    }
-
-    /** Spools the request body to a scratch file, with Vert.x's back-pressure, before the import reads it. */
-    private Path receiveBody(ApiRequest request) throws Exception {
-        Files.createDirectories(scratch);
-        Path file = Files.createTempFile(scratch, "import-", ".tar");
-        var vertx = request.routing().vertx();
-        var asyncFile = vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        request.routing().request().pipeTo(asyncFile).toCompletionStage().toCompletableFuture().get(1, TimeUnit.HOURS);
-        return file;
     }
 
     private static final java.util.Set<String> IMAGE_FILTERS = java.util.Set.of("reference", "dangling", "before", "since", "label", "until");
@@ -106,7 +100,7 @@ public final class ImageApi {
         Optional<java.time.Instant> before = filters.get("before").stream().findFirst().map(r -> lookup.require(r).created());
         Optional<java.time.Instant> since = filters.get("since").stream().findFirst().map(r -> lookup.require(r).created());
         List<ImageView> images = projections.read(p -> List.copyOf(p.images().all())).stream()
-                .filter(i -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == i.tags().isEmpty()))
+                .filter(i -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == PruneImagesHandler.isDangling(i)))
                 .filter(i -> references.isEmpty() || references.stream().anyMatch(r -> referenceMatches(i, r)))
                 .filter(i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l)))
                 .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
@@ -157,9 +151,9 @@ public final class ImageApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", image.id());
         m.put("RepoTags", image.tags().stream().map(ImageLookup::familiar).sorted().toList());
-        m.put("RepoDigests", List.of());
+        m.put("RepoDigests", image.repoDigests());
         m.put("Parent", "");
-        m.put("Comment", config.comment());
+        m.put("Comment", commentOf(config));
         m.put("Created", config.created().map(DockerTime::rfc3339).orElse(DockerTime.ZERO));
         m.put("DockerVersion", "");
         m.put("Author", config.author());
@@ -172,6 +166,14 @@ public final class ImageApi {
         m.put("RootFS", Map.of("Type", "layers", "Layers", config.diffIds().stream().map(Digest::toString).toList()));
         m.put("Metadata", Map.of("LastTagTime", DockerTime.ZERO));
         request.json(200, List.of(m).get(0));
+    }
+
+    /** Docker shows the newest history entry's comment when the config has none (import -m keeps it there). */
+    private static String commentOf(ImageConfig config) {
+        if (!config.comment().isEmpty() || config.history().isEmpty()) {
+            return config.comment();
+        }
+        return config.history().get(config.history().size() - 1).comment();
     }
 
     private static Map<String, Object> containerConfig(ContainerConfig c) {
@@ -202,25 +204,92 @@ public final class ImageApi {
         return m;
     }
 
+    /**
+     * docker history: newest step first. A step that made a layer shows that layer's size; the newest step of
+     * an image that is here too (the base of a commit) shows that image's id and tags, others "<missing>".
+     */
     private void history(ApiRequest request) {
         ImageView image = lookup.require(request.path("name"));
         ImageConfig config = store.config(Digest.parse(image.id()));
+        List<dev.tallyman.spi.storage.LayerId> layers = dev.tallyman.images.config.ChainIds.layerIds(config.diffIds());
+        List<ImageView> local = projections.read(p -> List.copyOf(p.images().all()));
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<HistoryEntry> history = new ArrayList<>(config.history());
-        java.util.Collections.reverse(history);
-        boolean first = true;
-        for (HistoryEntry entry : history) {
+        int layer = 0;
+        for (int step = 0; step < config.history().size(); step++) {
+            HistoryEntry entry = config.history().get(step);
+            long size = 0;
+            if (!entry.emptyLayer() && layer < layers.size()) {
+                size = store.driver().inspect(layers.get(layer)).map(dev.tallyman.spi.storage.LayerInfo::sizeBytes).orElse(0L);
+                layer++;
+            }
+            Optional<ImageView> owner = step == config.history().size() - 1 ? Optional.of(image)
+                    : ownerOfStep(local, config, step + 1, layer);
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("Id", first ? image.id() : "<missing>");
+            row.put("Id", owner.map(ImageView::id).orElse("<missing>"));
             row.put("Created", entry.created().map(java.time.Instant::getEpochSecond).orElse(0L));
             row.put("CreatedBy", entry.createdBy());
-            row.put("Tags", first ? image.tags().stream().map(ImageLookup::familiar).toList() : null);
-            row.put("Size", first ? image.sizeBytes() : 0);
+            row.put("Tags", owner.map(o -> o.tags().stream().map(ImageLookup::familiar).sorted().toList()).orElse(null));
+            row.put("Size", size);
             row.put("Comment", entry.comment());
             rows.add(row);
-            first = false;
         }
+        java.util.Collections.reverse(rows);
         request.json(200, rows);
+    }
+
+    /** A local image whose whole history and layers are the first {@code steps} steps and {@code layers} layers of this one. */
+    private Optional<ImageView> ownerOfStep(List<ImageView> local, ImageConfig config, int steps, int layers) {
+        List<String> diffIds = config.diffIds().subList(0, layers).stream().map(Digest::toString).toList();
+        for (ImageView candidate : local) {
+            if (!candidate.diffIds().equals(diffIds)) {
+                continue;
+            }
+            ImageConfig other = store.config(Digest.parse(candidate.id()));
+            if (other.history().equals(config.history().subList(0, steps))) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A prune "until" value: a unix time, an RFC 3339 time, or a duration back from now (24h, 90m). */
+    private static java.time.Instant untilOf(String value) {
+        try {
+            if (value.matches("[0-9]+(\\.[0-9]+)?")) {
+                return java.time.Instant.ofEpochSecond((long) Double.parseDouble(value));
+            }
+            if (value.matches("([0-9]+(\\.[0-9]+)?(h|m|s|ms))+")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|ms|m|s)").matcher(value);
+                double seconds = 0;
+                while (m.find()) {
+                    double n = Double.parseDouble(m.group(1));
+                    seconds += switch (m.group(2)) {
+                        case "h" -> n * 3600;
+                        case "m" -> n * 60;
+                        case "ms" -> n / 1000;
+                        default -> n;
+                    };
+                }
+                return java.time.Instant.now().minusMillis((long) (seconds * 1000));
+            }
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (RuntimeException e) {
+            throw EngineException.invalid("invalid filter 'until=" + value + "'");
+        }
+    }
+
+    /** docker image prune: dangling images (or with -a every unused one), as rmi would remove them. */
+    private void prune(ApiRequest request) {
+        Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), java.util.Set.of("dangling", "label", "label!", "until"));
+        boolean danglingOnly = filters.get("dangling").stream().noneMatch(d -> d.equals("false") || d.equals("0"));
+        java.util.function.Predicate<ImageView> also = i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l))
+                && filters.get("label!").stream().noneMatch(l -> ContainerApi.labelMatches(labelsOf(i), l))
+                && filters.get("until").stream().allMatch(u -> i.created().isBefore(untilOf(u)));
+        PruneImagesHandler.Pruned pruned = pruner.handle(danglingOnly, also, request.commandContext());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ImagesDeleted", pruned.deleted().isEmpty() ? null : pruned.deleted());
+        answer.put("SpaceReclaimed", pruned.spaceReclaimed());
+        request.json(200, answer);
     }
 
     private void tag(ApiRequest request) {

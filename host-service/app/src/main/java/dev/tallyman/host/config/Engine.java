@@ -7,6 +7,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tallyman.audit.store.JdbcEventStore;
 import dev.tallyman.host.api.ApiRouter;
 import dev.tallyman.host.api.ContainerApi;
+import dev.tallyman.host.api.ContainerTools;
+import dev.tallyman.host.api.ExecApi;
+import dev.tallyman.host.commands.containers.ExecHandler;
+import dev.tallyman.host.commands.containers.ExecInstances;
+import dev.tallyman.runtime.attach.ContainerAttach;
+import dev.tallyman.runtime.exec.ExecRuntime;
+import dev.tallyman.runtime.top.ContainerTop;
 import dev.tallyman.host.api.EventsApi;
 import dev.tallyman.host.api.ImageApi;
 import dev.tallyman.host.api.SystemApi;
@@ -118,9 +125,11 @@ public class Engine {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
         new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
+        ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
+        new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
-                new PruneContainersHandler(projections, remove, storage)), waits, launcher, storage, lookup, clock).register(api);
+                new PruneContainersHandler(projections, remove, storage)), tools, waits, launcher, storage, lookup, clock).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
         new TallymanApi(projections, store).register(api);

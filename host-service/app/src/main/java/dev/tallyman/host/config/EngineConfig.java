@@ -2,6 +2,8 @@ package dev.tallyman.host.config;
 
 import io.smallrye.config.ConfigMapping;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** Tallyman's settings, under {@code tallyman.*}; each can come from the environment (TALLYMAN_DATA_ROOT, …). */
 @ConfigMapping(prefix = "tallyman")
@@ -24,6 +26,15 @@ public interface EngineConfig {
 
     /** The conmon binary: a path, or a name looked up on PATH. */
     String conmon();
+
+    /**
+     * Registries spoken to over plain HTTP, as in Docker's daemon.json: {@code host[:port]} or CIDR ranges.
+     * Loopback registries are always insecure, listed here or not.
+     */
+    Optional<List<String>> insecureRegistries();
+
+    /** Base URLs of registries that serve docker.io names, tried in order (Docker's registry-mirrors). */
+    Optional<List<String>> registryMirrors();
 
     Db db();
 

@@ -107,6 +107,10 @@ public final class BootReconciler {
             }
         }
         ContainerView now = journal.projections().read(p -> p.containers().byId(c.id())).orElse(c);
+        if (alive) {
+            // Output written while Tallyman was away is in the spool; the shipper resumes where it stopped.
+            launcher.shipLogs(c.id(), c.spec());
+        }
         if ((now.state() == ContainerState.RUNNING || now.state() == ContainerState.REMOVING) && now.pid() > 0 && !alive) {
             ExitStatus exit = runtime.exitStatus(c.id())
                     // No exit file: the machine restarted, taking conmon with it. Docker reports such deaths as 255.

@@ -4,6 +4,8 @@ import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.runtime.ContainerRuntime;
 import dev.tallyman.runtime.ContainerStartException;
 import dev.tallyman.runtime.RunningProcess;
+import dev.tallyman.runtime.attach.ContainerAttach;
+import dev.tallyman.runtime.logs.JsonFileLogShipper;
 import dev.tallyman.runtime.oci.ContainerProcess;
 import dev.tallyman.runtime.oci.ContainerSpecification;
 import dev.tallyman.runtime.oci.OciSpecWriter;
@@ -42,6 +44,9 @@ public final class ContainerLauncher {
     private final Path execRoot;
     private final Path dataRoot;
     private final OciSpecWriter specWriter = OciSpecWriter.forHost();
+    private final PendingAttaches attaches = new PendingAttaches();
+    private final java.util.Map<String, int[]> consoleSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, JsonFileLogShipper> shippers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ContainerLauncher(StorageDriver storage, Map<String, NetworkDriver> networks, ContainerRuntime runtime,
@@ -61,8 +66,37 @@ public final class ContainerLauncher {
         return bundle(id).resolve("rootfs");
     }
 
+    /**
+     * conmon's k8s-file log: the spool that the json-file shipper reads, and the fast source for attach. It keeps
+     * the output while Tallyman is away; the shipper catches up when it returns.
+     */
     public Path logPath(String id) {
         return dataRoot.resolve("containers").resolve(id).resolve("container.log");
+    }
+
+    /** Docker's json-file log, what docker logs reads and inspect's LogPath names. */
+    public Path jsonLogPath(String id) {
+        return dataRoot.resolve("containers").resolve(id).resolve(id + "-json.log");
+    }
+
+    /** Starts copying the spool into the json-file log (again, after a restart: it resumes where it stopped). */
+    public void shipLogs(String id, ContainerSpec spec) {
+        shippers.computeIfAbsent(id, k -> new JsonFileLogShipper(logPath(id), jsonLogPath(id), RunOptions.logOptions(spec)).start());
+    }
+
+    /** After the process ended: copies what is left of the spool, so docker logs is complete, and stops copying. */
+    public void drainLogs(String id, ContainerSpec spec) {
+        JsonFileLogShipper shipper = shippers.remove(id);
+        if (shipper == null && Files.exists(logPath(id))) {
+            shipper = new JsonFileLogShipper(logPath(id), jsonLogPath(id), RunOptions.logOptions(spec)).start();
+        }
+        if (shipper != null) {
+            try (JsonFileLogShipper closing = shipper) {
+                closing.drain();
+            } catch (RuntimeException e) {
+                LOG.warnf("ship logs of container %s: %s", id, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -77,13 +111,23 @@ public final class ContainerLauncher {
             Attachment attachment = network(spec.networkMode()).join(networkSpec(spec.networkMode()), endpoint(id, spec));
             List<String> args = new ArrayList<>(spec.entrypoint());
             args.addAll(spec.cmd());
-            ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(), false);
-            ContainerSpecification specification = ContainerSpecification.builder(id, rootfs(id), process)
+            ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(),
+                    spec.security().noNewPrivileges());
+            ContainerSpecification.Builder builder = ContainerSpecification.builder(id, rootfs(id), process)
                     .hostname(spec.hostname())
-                    .network(attachment)
-                    .build();
-            specWriter.write(specification, bundle(id));
-            RunningProcess running = runtime.create(id, bundle(id), logPath(id));
+                    .network(attachment);
+            RunOptions.apply(builder, spec);
+            specWriter.write(builder.build(), bundle(id));
+            ContainerRuntime.StdinMode stdin = !spec.openStdin() ? ContainerRuntime.StdinMode.CLOSED
+                    : spec.stdinOnce() ? ContainerRuntime.StdinMode.ONCE : ContainerRuntime.StdinMode.OPEN;
+            RunningProcess running = runtime.create(id, bundle(id), logPath(id), ContainerRuntime.DEFAULT_LOG_SIZE_MAX, stdin);
+            shipLogs(id, spec);
+            attaches.created(id);
+            int[] size = consoleSizes.remove(id);
+            if (spec.tty() && size != null && size[0] > 0 && size[1] > 0) {
+                // The client's terminal size, set before the process runs so its first look at the size is right.
+                new ContainerAttach(runtime.config()).resize(id, size[0], size[1]);
+            }
             runtime.start(id);
             return running;
         } catch (IOException e) {
@@ -123,6 +167,10 @@ public final class ContainerLauncher {
 
     /** Removes what the container kept after teardown: its log folder. */
     public void removeFiles(String id) {
+        JsonFileLogShipper shipper = shippers.remove(id);
+        if (shipper != null) {
+            step("stop log shipping " + id, shipper::close);
+        }
         step("remove files " + id, () -> deleteTree(logPath(id).getParent()));
     }
 
@@ -167,6 +215,15 @@ public final class ContainerLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** HostConfig.ConsoleSize from create: a terminal property of the client, kept until the next start. */
+    public void consoleSize(String id, int rows, int columns) {
+        consoleSizes.put(id, new int[] {rows, columns});
+    }
+
+    public PendingAttaches attaches() {
+        return attaches;
     }
 
     public ContainerRuntime runtime() {

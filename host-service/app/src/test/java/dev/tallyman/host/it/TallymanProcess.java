@@ -23,6 +23,7 @@ public final class TallymanProcess implements AutoCloseable {
     public final Path log;
     private final TestDatabase database;
     private final String storageDriver;
+    private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
     private Process process;
 
     public TallymanProcess(String name, TestDatabase database, String storageDriver) {
@@ -33,6 +34,12 @@ public final class TallymanProcess implements AutoCloseable {
         this.dataRoot = Path.of("/var/lib/tallyman-it/" + name);
         this.execRoot = Path.of("/run/tallyman-it/" + name + "-exec");
         this.log = Path.of("target/" + name + ".log");
+    }
+
+    /** A setting for the service's environment (TALLYMAN_REGISTRY_MIRRORS, …), taking effect at the next start. */
+    public TallymanProcess withEnv(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     public String dockerHost() {
@@ -57,6 +64,7 @@ public final class TallymanProcess implements AutoCloseable {
             env.put("TALLYMAN_DB_URL", database.url());
             env.put("TALLYMAN_DB_USER", database.user);
             env.put("TALLYMAN_DB_PASSWORD", database.password);
+            env.putAll(extraEnv);
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = builder.start();

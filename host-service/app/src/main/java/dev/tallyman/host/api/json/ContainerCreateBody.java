@@ -56,11 +56,12 @@ public record ContainerCreateBody(
             Long pidsLimit,
             List<Ulimit> ulimits,
             Map<String, String> tmpfs,
-            LogConfig logConfig) {
+            LogConfig logConfig,
+            List<Integer> consoleSize) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null);
+                    "", null, List.of(), Map.of(), null, null);
         }
     }
 

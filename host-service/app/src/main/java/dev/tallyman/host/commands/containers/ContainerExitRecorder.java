@@ -94,6 +94,8 @@ public final class ContainerExitRecorder implements AutoCloseable {
 
     /** Appends the death unless it is already on the record; the check and the append happen under the journal's lock. */
     private void record(ExitStatus status, CommandContext context) {
+        // Every line the process wrote reaches the json-file log before its death is on the record.
+        finder.byId(status.id()).ifPresent(v -> launcher.drainLogs(v.id(), v.spec()));
         boolean recorded = journal.atomically(() -> {
             ContainerView view = finder.byId(status.id()).orElse(null);
             boolean alive = view != null && (view.isRunning()
@@ -101,8 +103,12 @@ public final class ContainerExitRecorder implements AutoCloseable {
             if (alive) {
                 // The exit file's time comes from a coarse file-system clock: never let a run end before it began.
                 java.time.Instant finished = view.startedAt().filter(s -> s.isAfter(status.finishedAt())).orElse(status.finishedAt());
-                journal.append(StreamId.container(status.id()), ExpectedVersion.any(),
-                        new ContainerDied(status.id(), status.exitCode(), status.oomKilled(), finished), context);
+                java.util.List<dev.tallyman.audit.event.Event> facts = new java.util.ArrayList<>();
+                if (status.oomKilled()) {
+                    facts.add(new dev.tallyman.audit.event.ContainerEvent.ContainerOomKilled(status.id()));
+                }
+                facts.add(new ContainerDied(status.id(), status.exitCode(), status.oomKilled(), finished));
+                journal.append(StreamId.container(status.id()), ExpectedVersion.any(), facts, context);
             }
             return alive;
         });

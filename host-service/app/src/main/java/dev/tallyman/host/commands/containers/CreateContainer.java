@@ -31,7 +31,8 @@ public record CreateContainer(
         ContainerSpec.ContainerLimits limits,
         ContainerSpec.ContainerSecurity security,
         Map<String, String> tmpfs,
-        Map<String, String> logOptions) {
+        Map<String, String> logOptions,
+        boolean stdinOnce) {
 
     public CreateContainer {
         tmpfs = Map.copyOf(tmpfs);

@@ -48,7 +48,8 @@ public final class CreateContainerHandler {
         ImageLookup.parse(command.image());
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
-        ContainerSpec spec = specOf(command, image, imageConfig.config(), networkMode, storage.name());
+        ContainerSpec requested = specOf(command, image, imageConfig.config(), networkMode, storage.name());
+        ContainerSpec spec = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested));
         if (spec.entrypoint().isEmpty() && spec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");
         }
@@ -111,7 +112,13 @@ public final class CreateContainerHandler {
         return new ContainerSpec(c.image(), image.id(), entrypoint, cmd, env, workingDir == null ? "" : workingDir,
                 user == null ? "" : user, c.hostname() == null ? "" : c.hostname(), labels, networkMode,
                 c.autoRemove(), c.tty(), c.openStdin(), storageDriver, c.restartPolicy(), stopSignal,
-                c.stopTimeout().orElse(-1), c.limits(), c.security(), c.tmpfs(), c.logOptions());
+                c.stopTimeout().orElse(-1), c.limits(), c.security(), c.tmpfs(), c.logOptions(), c.stdinOnce());
+    }
+
+    private static ContainerSpec withLimits(ContainerSpec s, ContainerSpec.ContainerLimits limits) {
+        return new ContainerSpec(s.image(), s.imageId(), s.entrypoint(), s.cmd(), s.env(), s.workingDir(), s.user(),
+                s.hostname(), s.labels(), s.networkMode(), s.autoRemove(), s.tty(), s.openStdin(), s.storageDriver(),
+                s.restartPolicy(), s.stopSignal(), s.stopTimeout(), limits, s.security(), s.tmpfs(), s.logOptions(), s.stdinOnce());
     }
 
     /** Image variables first; a request variable replaces the image's of the same name; "KEY" alone keeps KEY out. */

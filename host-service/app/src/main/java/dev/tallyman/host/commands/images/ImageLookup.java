@@ -24,6 +24,12 @@ public final class ImageLookup {
     public Optional<ImageView> find(String typed) {
         return projections.read(p -> {
             Optional<ImageReference> reference = parseQuietly(typed);
+            if (reference.isPresent() && reference.get().digest().isPresent()) {
+                // name@sha256:… names the image pulled or pushed as that manifest (its repo digest).
+                String repoDigest = new ImageReference(reference.get().domain(), reference.get().path(), Optional.empty(),
+                        reference.get().digest()).familiar();
+                return p.images().all().stream().filter(v -> v.repoDigests().contains(repoDigest)).findFirst();
+            }
             if (reference.isPresent()) {
                 Optional<ImageView> tagged = p.images().byTag(reference.get().toString());
                 if (tagged.isPresent()) {
@@ -49,6 +55,15 @@ public final class ImageLookup {
     public static ImageReference parse(String typed) {
         try {
             return ImageReference.parse(typed);
+        } catch (ImageException e) {
+            throw EngineException.invalid(e.getMessage());
+        }
+    }
+
+    /** As {@link #parse}, without adding latest: a bare name means the whole repository. */
+    public static ImageReference parseWithoutDefaultTag(String typed) {
+        try {
+            return ImageReference.parseWithoutDefaultTag(typed);
         } catch (ImageException e) {
             throw EngineException.invalid(e.getMessage());
         }

@@ -86,18 +86,21 @@ public final class RemoveImageHandler {
             return answer;
         }
         ImageView image = toDelete.get();
+        List<LayerId> removedLayers;
         try {
             Set<LayerId> stillUsed = new HashSet<>();
             journal.projections().read(p -> p.images().all()).stream()
                     .filter(other -> !other.id().equals(image.id()))
                     .forEach(other -> stillUsed.addAll(store.layers(Digest.parse(other.id()))));
-            store.delete(Digest.parse(image.id()), stillUsed);
+            removedLayers = store.delete(Digest.parse(image.id()), stillUsed);
         } catch (RuntimeException e) {
             journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleteFailed(image.id(), e.getMessage()), context);
             throw EngineException.system("delete image " + typed + ": " + e.getMessage(), e).onRecord();
         }
         journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleted(image.id()), context);
         answer.add(Map.of("Deleted", image.id()));
+        // Docker lists each layer that went with the image by its chain id, top first.
+        removedLayers.forEach(layer -> answer.add(Map.of("Deleted", "sha256:" + layer.value())));
         return answer;
     }
 

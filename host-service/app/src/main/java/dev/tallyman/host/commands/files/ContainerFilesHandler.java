@@ -1,0 +1,224 @@
+package dev.tallyman.host.commands.files;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerCopiedIn;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExported;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.commands.CommandContext;
+import dev.tallyman.host.commands.EngineException;
+import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.commands.containers.ContainerFinder;
+import dev.tallyman.host.projections.ContainerState;
+import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.images.ImageException;
+import dev.tallyman.images.archive.ContainerExporter;
+import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.archive.LayerTarWriter;
+import dev.tallyman.spi.linux.FileStat;
+import dev.tallyman.spi.storage.Change;
+import dev.tallyman.spi.storage.LayerId;
+import dev.tallyman.spi.storage.StorageDriver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A container's files from outside: docker cp both ways (stat, archive of a path, extraction into a folder),
+ * docker export and docker diff. Running containers are read and written through their rootfs mount; stopped
+ * ones through a temporary mount of their layer. Paths resolve inside the container ({@link ScopedPath}), so a
+ * symlink in the container never leads the host outside the container's root.
+ */
+public final class ContainerFilesHandler {
+    private final Journal journal;
+    private final ContainerFinder containers;
+    private final StorageDriver driver;
+    private final Function<String, Path> mountedRootfs;
+    private final ContainerExporter exporter;
+    private final Path scratch;
+
+    /**
+     * @param mountedRootfs where a container's rootfs is mounted while it runs (ContainerLauncher::rootfs)
+     * @param scratch       where temporary mount points are made
+     */
+    public ContainerFilesHandler(Journal journal, ContainerFinder containers, StorageDriver driver,
+                                 Function<String, Path> mountedRootfs, ContainerExporter exporter, Path scratch) {
+        this.journal = journal;
+        this.containers = containers;
+        this.driver = driver;
+        this.mountedRootfs = mountedRootfs;
+        this.exporter = exporter;
+        this.scratch = scratch;
+    }
+
+    /** The stat of a path, plus a way to write its tar, while the container's root is reachable. */
+    public interface ArchiveSink {
+        /** Called with the stat before any byte of the tar; the tar is then written to the returned stream. */
+        OutputStream open(PathStat stat) throws IOException;
+    }
+
+    /** HEAD /containers/{id}/archive: what is at the path. */
+    public PathStat stat(String typed, String path) {
+        ContainerView container = existing(typed);
+        try (ContainerRoot root = open(container)) {
+            return statOf(root.path(), requestedPath(path), typed);
+        } catch (IOException e) {
+            throw EngineException.system("stat " + path + " in container " + typed + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** GET /containers/{id}/archive: the stat, then a tar of the path named by its last element. */
+    public void archive(String typed, String path, ArchiveSink sink) {
+        ContainerView container = existing(typed);
+        try (ContainerRoot root = open(container)) {
+            String absolute = requestedPath(path);
+            PathStat stat = statOf(root.path(), absolute, typed);
+            ScopedPath source = resolveAsDocker(root.path(), absolute);
+            // The root itself has no name to rebase to: its entries go out as "./…".
+            String rebased = absolute.equals("/") ? "." : baseName(absolute);
+            OutputStream out = sink.open(stat);
+            try (LayerTarWriter tar = new LayerTarWriter(out)) {
+                tar.add(source.host(), rebased);
+                if (Files.isDirectory(source.host(), LinkOption.NOFOLLOW_LINKS)) {
+                    walk(tar, source.host(), rebased + "/");
+                }
+            }
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("archive " + path + " of container " + typed + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PUT /containers/{id}/archive: unpacks the tar into the folder at {@code path}, which must exist.
+     *
+     * @param copyUidGid docker cp -a: entries get the container user's uid and gid (Docker's copyUIDGID)
+     */
+    public void extract(String typed, String path, InputStream tar, boolean noOverwriteDirNonDir, boolean copyUidGid,
+                        CommandContext context) {
+        ContainerView container = existing(typed);
+        if (container.spec().security().readonlyRootfs()) {
+            throw EngineException.invalid("container rootfs is marked read-only");
+        }
+        String absolute = requestedPath(path);
+        try (ContainerRoot root = open(container)) {
+            ScopedPath folder = ScopedPath.resolve(root.path(), absolute, true);
+            FileStat stat = ScopedPath.lstat(folder.host());
+            if (stat == null) {
+                throw EngineException.notFound("Could not find the file " + path + " in container " + typed);
+            }
+            if (!stat.isDirectory()) {
+                throw EngineException.invalid("extraction point is not a directory");
+            }
+            Optional<int[]> owner = copyUidGid ? Optional.of(ContainerUsers.ids(root.path(), container.spec().user()))
+                    : Optional.empty();
+            new ArchiveExtractor(root.path(), folder.container(), noOverwriteDirNonDir, owner).extract(tar);
+        } catch (ArchiveExtractor.Refused e) {
+            throw EngineException.invalid(e.getMessage());
+        } catch (IOException e) {
+            throw EngineException.system("copy into " + path + " of container " + typed + ": " + e.getMessage(), e);
+        }
+        journal.append(StreamId.container(container.id()), ExpectedVersion.any(),
+                new ContainerCopiedIn(container.id(), absolute), context);
+    }
+
+    /** GET /containers/{id}/export: the whole file system as one tar. */
+    public void export(String typed, OutputStream out, CommandContext context) {
+        ContainerView container = existing(typed);
+        try {
+            exporter.export(driver, LayerId.of(container.id()), out);
+        } catch (ImageException e) {
+            throw e.kind() == ImageException.Kind.NOT_FOUND ? EngineException.noSuchContainer(typed)
+                    : EngineException.system(e.getMessage(), e);
+        }
+        journal.append(StreamId.container(container.id()), ExpectedVersion.any(), new ContainerExported(container.id()), context);
+    }
+
+    /** GET /containers/{id}/changes: what the container's layer added, changed and deleted, by path. */
+    public List<Change> changes(String typed) {
+        ContainerView container = existing(typed);
+        try {
+            List<Change> changes = new ArrayList<>(driver.changes(LayerId.of(container.id())));
+            changes.sort(Comparator.comparing(Change::path));
+            return changes;
+        } catch (DriverException e) {
+            throw EngineException.system("changes of container " + typed + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ContainerView existing(String typed) {
+        ContainerView container = containers.require(typed);
+        if (container.state() == ContainerState.CREATING || container.state() == ContainerState.REMOVING
+                || container.state() == ContainerState.DEAD) {
+            throw EngineException.conflict("container " + typed + " is " + container.state().dockerStatus());
+        }
+        return container;
+    }
+
+    private ContainerRoot open(ContainerView container) {
+        return ContainerRoot.open(container.id(), mountedRootfs.apply(container.id()), driver, scratch);
+    }
+
+    /** Docker's stat: the last element is not followed, unless the path ends in "/" or "/.". */
+    private static PathStat statOf(Path root, String absolute, String typed) throws IOException {
+        ScopedPath resolved = resolveAsDocker(root, absolute);
+        FileStat stat = ScopedPath.lstat(resolved.host());
+        if (stat == null) {
+            throw EngineException.notFound("Could not find the file " + absolute + " in container " + typed);
+        }
+        String linkTarget = "";
+        if (stat.isSymbolicLink()) {
+            linkTarget = ScopedPath.resolve(root, resolved.container(), true).container();
+        }
+        return new PathStat(baseName(absolute), stat.size(), PathStat.goMode(stat), stat.mtime().toInstant(), linkTarget);
+    }
+
+    private static ScopedPath resolveAsDocker(Path root, String absolute) throws IOException {
+        boolean followLast = absolute.endsWith("/") || absolute.endsWith("/.") || absolute.endsWith("/..");
+        return ScopedPath.resolve(root, absolute, followLast);
+    }
+
+    /** The path as Docker takes it: absolute, with a trailing "/" or "/." kept (they ask for the folder itself). */
+    static String requestedPath(String path) {
+        if (path == null || path.isEmpty()) {
+            throw EngineException.invalid("path cannot be empty");
+        }
+        return path.startsWith("/") ? path : "/" + path;
+    }
+
+    /** Go's filepath.Base of the path as asked: "hosts" for /etc/hosts, "etc" for /etc/, "." for /etc/. */
+    static String baseName(String absolute) {
+        String trimmed = absolute;
+        while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        if (trimmed.equals("/")) {
+            return "/";
+        }
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
+    private static void walk(LayerTarWriter tar, Path dir, String prefix) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        children.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        for (Path child : children) {
+            String name = prefix + child.getFileName();
+            tar.add(child, name);
+            if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                walk(tar, child, name + "/");
+            }
+        }
+    }
+}
