@@ -256,7 +256,7 @@ public final class ContainerApi {
     private void inspect(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
         request.json(200, ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
-                launcher.rootfs(c.id()).toString(), storageDriver));
+                launcher.rootfs(c.id()).toString(), storageDriver, List.of()));
     }
 
     private void start(ApiRequest request) {

@@ -52,7 +52,8 @@ final class ContainerJson {
     }
 
     /** GET /containers/{id}/json. */
-    static Map<String, Object> inspect(ContainerView c, String logPath, String rootfsPath, String storageDriver) {
+    static Map<String, Object> inspect(ContainerView c, String logPath, String rootfsPath, String storageDriver,
+                                       List<String> execIds) {
         ContainerSpec spec = c.spec();
         List<String> process = new ArrayList<>(spec.entrypoint());
         process.addAll(spec.cmd());
@@ -86,15 +87,8 @@ final class ContainerJson {
         m.put("MountLabel", "");
         m.put("ProcessLabel", "");
         m.put("AppArmorProfile", "");
-        m.put("ExecIDs", null);
-        Map<String, Object> hostConfig = new LinkedHashMap<>();
-        hostConfig.put("NetworkMode", spec.networkMode());
-        hostConfig.put("AutoRemove", spec.autoRemove());
-        hostConfig.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
-        hostConfig.put("RestartPolicy", Map.of("Name", "no", "MaximumRetryCount", 0));
-        hostConfig.put("Privileged", false);
-        hostConfig.put("ReadonlyRootfs", false);
-        m.put("HostConfig", hostConfig);
+        m.put("ExecIDs", execIds.isEmpty() ? null : execIds);
+        m.put("HostConfig", hostConfig(spec));
         m.put("GraphDriver", Map.of("Name", storageDriver, "Data", Map.of("MergedDir", rootfsPath)));
         m.put("Mounts", List.of());
         Map<String, Object> config = new LinkedHashMap<>();
@@ -106,7 +100,7 @@ final class ContainerJson {
         config.put("AttachStderr", !spec.tty());
         config.put("Tty", spec.tty());
         config.put("OpenStdin", spec.openStdin());
-        config.put("StdinOnce", false);
+        config.put("StdinOnce", spec.stdinOnce());
         config.put("Env", spec.env());
         config.put("Cmd", spec.cmd());
         config.put("Image", spec.image());
@@ -115,6 +109,12 @@ final class ContainerJson {
         config.put("Entrypoint", spec.entrypoint().isEmpty() ? null : spec.entrypoint());
         config.put("OnBuild", null);
         config.put("Labels", spec.labels());
+        if (!spec.stopSignal().isEmpty()) {
+            config.put("StopSignal", spec.stopSignal());
+        }
+        if (spec.stopTimeout() >= 0) {
+            config.put("StopTimeout", spec.stopTimeout());
+        }
         m.put("Config", config);
         Map<String, Object> network = new LinkedHashMap<>();
         network.put("Bridge", "");
@@ -125,6 +125,42 @@ final class ContainerJson {
         network.put("Networks", networks(c));
         m.put("NetworkSettings", network);
         return m;
+    }
+
+    /** HostConfig as docker inspect shows it: the options the container was created with, limits as stored. */
+    static Map<String, Object> hostConfig(ContainerSpec spec) {
+        ContainerSpec.ContainerLimits l = spec.limits();
+        ContainerSpec.ContainerSecurity s = spec.security();
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("NetworkMode", spec.networkMode());
+        h.put("AutoRemove", spec.autoRemove());
+        h.put("LogConfig", Map.of("Type", "json-file", "Config", spec.logOptions()));
+        h.put("RestartPolicy", Map.of("Name", spec.restartPolicy().name(), "MaximumRetryCount", spec.restartPolicy().maximumRetryCount()));
+        h.put("CapAdd", s.capAdd().isEmpty() ? null : s.capAdd());
+        h.put("CapDrop", s.capDrop().isEmpty() ? null : s.capDrop());
+        h.put("Privileged", s.privileged());
+        h.put("ReadonlyRootfs", s.readonlyRootfs());
+        h.put("SecurityOpt", s.noNewPrivileges() ? List.of("no-new-privileges") : null);
+        h.put("Init", s.init() ? Boolean.TRUE : null);
+        h.put("Tmpfs", spec.tmpfs().isEmpty() ? null : spec.tmpfs());
+        h.put("Memory", l.memory());
+        h.put("MemorySwap", l.memorySwap());
+        h.put("NanoCpus", l.nanoCpus());
+        h.put("CpuShares", l.cpuShares());
+        h.put("CpusetCpus", l.cpusetCpus());
+        h.put("PidsLimit", l.pidsLimit() > 0 ? l.pidsLimit() : null);
+        h.put("Ulimits", l.ulimits().isEmpty() ? null : l.ulimits().stream().map(ContainerJson::ulimit).toList());
+        h.put("ConsoleSize", List.of(0, 0));
+        return h;
+    }
+
+    /** "nofile=1024:2048" as {"Name","Soft","Hard"}. */
+    private static Map<String, Object> ulimit(String text) {
+        int eq = text.indexOf('=');
+        String[] limits = text.substring(eq + 1).split(":");
+        long soft = Long.parseLong(limits[0]);
+        long hard = limits.length > 1 ? Long.parseLong(limits[1]) : soft;
+        return Map.of("Name", text.substring(0, eq), "Soft", soft, "Hard", hard);
     }
 
     private static Map<String, Object> networks(ContainerView c) {

@@ -83,10 +83,10 @@ public final class SystemApi {
         info.put("Name", java.net.InetAddress.getLocalHost().getHostName());
         info.put("CgroupDriver", "cgroupfs");
         info.put("CgroupVersion", "1");
-        info.put("LoggingDriver", "k8s-file");
+        info.put("LoggingDriver", "json-file");
         info.put("DefaultRuntime", "runc");
         info.put("Runtimes", Map.of("runc", Map.of("path", "runc")));
-        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("host", "null"), "Log", List.of("k8s-file")));
+        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("host", "null"), "Log", List.of("json-file")));
         info.put("SecurityOptions", List.of());
         info.put("Labels", List.of());
         info.put("ExperimentalBuild", false);
