@@ -15,7 +15,8 @@ public record ImageView(String id, List<String> diffIds, long sizeBytes, Instant
                         List<String> repoDigests) {
     public ImageView {
         diffIds = List.copyOf(diffIds);
-        tags = Set.copyOf(new TreeSet<>(tags));
+        // Sorted for real (Set.copyOf is not), so the state renders the same live and after a replay.
+        tags = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
         repoDigests = List.copyOf(repoDigests);
     }
 
