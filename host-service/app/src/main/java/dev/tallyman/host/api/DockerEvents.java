@@ -47,6 +47,13 @@ final class DockerEvents {
                 attributes.put("exitCode", Integer.toString(f.exitCode()));
             } else if (c instanceof ContainerKilled k) {
                 attributes.put("signal", k.signal());
+            } else if (c instanceof ContainerRenamed r) {
+                attributes.put("oldName", "/" + r.oldName());
+            } else if (c instanceof ContainerExecStarted e) {
+                attributes.put("execID", e.execId());
+            } else if (c instanceof ContainerExecDied e) {
+                attributes.put("execID", e.execId());
+                attributes.put("exitCode", Integer.toString(e.exitCode()));
             }
         } else if (event instanceof ImageCommitted e) {
             // Docker reports a commit as the container's event, naming the new image.
@@ -144,6 +151,13 @@ final class DockerEvents {
         if (c instanceof ContainerRemoved) return "destroy";
         if (c instanceof ContainerExported) return "export";
         if (c instanceof ContainerCopiedIn) return "extract-to-dir";
+        if (c instanceof ContainerPaused) return "pause";
+        if (c instanceof ContainerUnpaused) return "unpause";
+        if (c instanceof ContainerRenamed) return "rename";
+        if (c instanceof ContainerOomKilled) return "oom";
+        if (c instanceof ContainerRestartScheduled) return "restart";
+        if (c instanceof ContainerExecStarted e) return "exec_start: " + String.join(" ", e.command());
+        if (c instanceof ContainerExecDied) return "exec_die";
         return null;
     }
 }
