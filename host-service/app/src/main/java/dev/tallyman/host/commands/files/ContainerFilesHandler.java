@@ -143,11 +143,19 @@ public final class ContainerFilesHandler {
         journal.append(StreamId.container(container.id()), ExpectedVersion.any(), new ContainerExported(container.id()), context);
     }
 
+    private static final java.util.Set<String> RUNTIME_MOUNT_POINTS = java.util.Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+
     /** GET /containers/{id}/changes: what the container's layer added, changed and deleted, by path. */
     public List<Change> changes(String typed) {
         ContainerView container = existing(typed);
         try {
             List<Change> changes = new ArrayList<>(driver.changes(LayerId.of(container.id())));
+            // The mount points of the files the runtime bind-mounts in are Tallyman's, not the container's changes;
+            // Docker keeps them in an init layer below the container's, so its diff never lists them either.
+            changes.removeIf(c -> c.kind() == Change.Kind.ADDED && RUNTIME_MOUNT_POINTS.contains(c.path()));
+            if (changes.stream().noneMatch(c -> c.path().startsWith("/etc/"))) {
+                changes.removeIf(c -> c.kind() == Change.Kind.MODIFIED && c.path().equals("/etc"));
+            }
             changes.sort(Comparator.comparing(Change::path));
             return changes;
         } catch (DriverException e) {
