@@ -215,6 +215,7 @@ class ArchiveCliIT {
                 "echo new > /added.txt; echo more >> /etc/passwd; rm /etc/group; mkdir /newdir; rm /bin/vi");
         List<String> diff = ok(tallyman, "diff", "differ").stdout().lines().toList();
         assertThat(diff).contains("A /added.txt", "C /etc", "C /etc/passwd", "D /etc/group", "A /newdir", "C /bin", "D /bin/vi");
+        assertThat(diff).doesNotContain("A /etc/hostname", "A /etc/hosts", "A /etc/resolv.conf");
         ok(tallyman, "commit", "differ", "diffed:1");
         CommandResult gone = tallyman.docker("run", "--rm", "diffed:1", "ls", "/etc/group");
         assertThat(gone.exitCode()).isNotZero();
