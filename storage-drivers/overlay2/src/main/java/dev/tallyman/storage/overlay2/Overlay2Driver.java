@@ -4,13 +4,14 @@ import dev.tallyman.spi.DriverException;
 import dev.tallyman.spi.DriverException.Kind;
 import dev.tallyman.spi.archive.AppliedLayer;
 import dev.tallyman.spi.archive.FileTrees;
-import dev.tallyman.spi.archive.InvalidLayerException;
 import dev.tallyman.spi.archive.LayerApplier;
 import dev.tallyman.spi.archive.LayerTarWriter;
 import dev.tallyman.spi.linux.FileStat;
 import dev.tallyman.spi.storage.Change;
 import dev.tallyman.spi.storage.LayerId;
 import dev.tallyman.spi.storage.LayerInfo;
+import dev.tallyman.spi.storage.LayerRecord;
+import dev.tallyman.spi.storage.LayerTable;
 import dev.tallyman.spi.storage.MountSpec;
 import dev.tallyman.spi.storage.StorageDriver;
 import java.io.IOException;
@@ -20,15 +21,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,27 +46,23 @@ public final class Overlay2Driver implements StorageDriver {
     static final String NAME = "overlay2";
     private static final String LINK_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final int LINK_LENGTH = 8;
+    /** The layer record's extra that names the layer's symlink in {@code l/}. */
+    private static final String LINK = "link";
 
-    private final Path layersDir;
+    private final LayerTable layers;
     private final Path linksDir;
     private final Path emptyDir;
     private final SecureRandom random = new SecureRandom();
-    private final Object lock = new Object();
-    /** Complete layers. Guarded by lock. */
-    private final Map<LayerId, LayerRecord> layers = new HashMap<>();
-    /** Layers being applied or created, with their parent, so that neither id nor parent can be taken meanwhile. */
-    private final Map<LayerId, Optional<LayerId>> pending = new HashMap<>();
 
     public Overlay2Driver(Overlay2Config config) {
         Path root = config.root();
-        this.layersDir = root.resolve("layers");
         this.linksDir = root.resolve("l");
         this.emptyDir = root.resolve("empty");
         try {
-            Files.createDirectories(layersDir);
             Files.createDirectories(linksDir);
             Files.createDirectories(emptyDir);
-            load();
+            this.layers = LayerTable.open(NAME, root.resolve("layers"));
+            removeStaleLinks();
         } catch (IOException e) {
             throw new DriverException(Kind.SYSTEM, NAME, "open storage", root.toString(), e);
         }
@@ -79,51 +73,25 @@ public final class Overlay2Driver implements StorageDriver {
         return NAME;
     }
 
+    /** The short link comes last: a layer that failed before it has nothing outside its folder to undo. */
     @Override
     public LayerInfo applyLayer(LayerId id, Optional<LayerId> parent, InputStream tar) {
-        String operation = "apply layer";
-        reserve(id, parent, operation);
-        Path dir = layersDir.resolve(id.value());
-        String link = null;
-        try {
-            Files.createDirectories(dir.resolve("diff"));
+        LayerRecord layer = layers.make(id, parent, "apply layer", dir -> {
+            Files.createDirectory(dir.resolve("diff"));
             AppliedLayer applied = LayerApplier.apply(tar, dir.resolve("diff"), new OverlayWhiteouts());
-            link = createLink(id);
-            LayerRecord layer = new LayerRecord(id, parent, Optional.of(applied.diffId()), applied.sizeBytes(), link, false);
-            layer.write(dir);
-            publish(layer);
-            return layer.info(layer.sizeBytes());
-        } catch (InvalidLayerException e) {
-            throw abandon(id, dir, link, new DriverException(Kind.INVALID_ARGUMENT, NAME, operation, id.value(), e));
-        } catch (IOException e) {
-            throw abandon(id, dir, link, new DriverException(Kind.SYSTEM, NAME, operation, id.value(), e));
-        } catch (RuntimeException e) {
-            throw abandon(id, dir, link, e);
-        } catch (Error e) {
-            throw abandon(id, dir, link, e);
-        }
+            return new LayerRecord(id, parent, Optional.of(applied.diffId()), applied.sizeBytes(), false,
+                    Map.of(LINK, createLink(id)));
+        }, this::deleteLink);
+        return layer.info(layer.sizeBytes());
     }
 
     @Override
     public void createWritable(LayerId id, Optional<LayerId> parent) {
-        String operation = "create writable layer";
-        reserve(id, parent, operation);
-        Path dir = layersDir.resolve(id.value());
-        String link = null;
-        try {
-            Files.createDirectories(dir.resolve("diff"));
+        layers.make(id, parent, "create writable layer", dir -> {
+            Files.createDirectory(dir.resolve("diff"));
             Files.createDirectory(dir.resolve("work"));
-            link = createLink(id);
-            LayerRecord layer = new LayerRecord(id, parent, Optional.empty(), 0, link, true);
-            layer.write(dir);
-            publish(layer);
-        } catch (IOException e) {
-            throw abandon(id, dir, link, new DriverException(Kind.SYSTEM, NAME, operation, id.value(), e));
-        } catch (RuntimeException e) {
-            throw abandon(id, dir, link, e);
-        } catch (Error e) {
-            throw abandon(id, dir, link, e);
-        }
+            return new LayerRecord(id, parent, Optional.empty(), 0, true, Map.of(LINK, createLink(id)));
+        }, this::deleteLink);
     }
 
     /**
@@ -132,15 +100,13 @@ public final class Overlay2Driver implements StorageDriver {
      */
     @Override
     public List<MountSpec> mounts(LayerId id) {
+        List<LayerRecord> stack = layers.stack(id, "mount layer");
+        LayerRecord layer = stack.get(0);
         List<String> lowers = new ArrayList<>();
-        LayerRecord layer;
-        synchronized (lock) {
-            layer = require(id, "mount layer");
-            for (Optional<LayerId> p = layer.parent(); p.isPresent(); p = layers.get(p.get()).parent()) {
-                lowers.add(linksDir.resolve(layers.get(p.get()).link()).toString());
-            }
+        for (LayerRecord lower : stack.subList(1, stack.size())) {
+            lowers.add(linkPath(lower).toString());
         }
-        Path dir = layersDir.resolve(id.value());
+        Path dir = layers.dir(id);
         if (layer.writable()) {
             String lowerdir = lowers.isEmpty() ? emptyDir.toString() : String.join(":", lowers);
             return List.of(new MountSpec("overlay", "overlay", List.of("lowerdir=" + lowerdir,
@@ -149,13 +115,13 @@ public final class Overlay2Driver implements StorageDriver {
         if (lowers.isEmpty()) {
             return List.of(new MountSpec("bind", dir.resolve("diff").toString(), List.of("bind", "ro")));
         }
-        lowers.add(0, linksDir.resolve(layer.link()).toString());
+        lowers.add(0, linkPath(layer).toString());
         return List.of(new MountSpec("overlay", "overlay", List.of("ro", "lowerdir=" + String.join(":", lowers))));
     }
 
     @Override
     public void diff(LayerId id, OutputStream tar) {
-        Path upper = diffDir(require(id, "diff layer"));
+        Path upper = diffDir(layers.require(id, "diff layer"));
         try (LayerTarWriter writer = new LayerTarWriter(tar)) {
             Files.walkFileTree(upper, new SimpleFileVisitor<>() {
                 @Override
@@ -193,9 +159,9 @@ public final class Overlay2Driver implements StorageDriver {
      */
     @Override
     public List<Change> changes(LayerId id) {
-        LayerRecord layer = require(id, "list changes of layer");
-        Path upper = diffDir(layer);
-        List<Path> lowers = lowerDiffDirs(layer);
+        List<LayerRecord> stack = layers.stack(id, "list changes of layer");
+        Path upper = diffDir(stack.get(0));
+        List<Path> lowers = stack.subList(1, stack.size()).stream().map(this::diffDir).toList();
         List<Change> changes = new ArrayList<>();
         try {
             Files.walkFileTree(upper, new SimpleFileVisitor<>() {
@@ -231,87 +197,49 @@ public final class Overlay2Driver implements StorageDriver {
         return changes;
     }
 
+    /**
+     * Refuses a writable layer that is mounted. The link goes after the layer's folder; should that fail, the
+     * next start deletes the link as stale.
+     */
     @Override
     public void remove(LayerId id) {
-        Path doomed;
-        synchronized (lock) {
-            LayerRecord layer = layers.get(id);
-            if (layer == null) {
-                if (pending.containsKey(id)) {
-                    throw new DriverException(Kind.IN_USE, NAME, "remove layer", id.value(), "layer is being created");
-                }
-                return;
-            }
-            Optional<LayerId> child = childOf(id);
-            if (child.isPresent()) {
+        Optional<LayerRecord> removed = layers.remove(id, layer -> {
+            if (layer.writable() && isMountedAsUpper(diffDir(layer))) {
                 throw new DriverException(Kind.IN_USE, NAME, "remove layer", id.value(),
-                        "layer is the parent of " + child.get().value());
+                        "layer is mounted (unmount the container's root file system first)");
             }
-            // Renaming first frees the id at once; a name starting with a dot is never a layer id, so a crash
-            // before the delete below leaves a folder that load() recognises as rubbish.
-            doomed = layersDir.resolve(".removing-" + id.value() + "-" + System.nanoTime());
+        });
+        if (removed.isPresent()) {
             try {
-                if (layer.writable() && isMountedAsUpper(diffDir(layer))) {
-                    throw new DriverException(Kind.IN_USE, NAME, "remove layer", id.value(),
-                            "layer is mounted (unmount the container's root file system first)");
-                }
-                Files.move(layersDir.resolve(id.value()), doomed, StandardCopyOption.ATOMIC_MOVE);
-                Files.deleteIfExists(linksDir.resolve(layer.link()));
+                deleteLink(removed.get());
             } catch (IOException e) {
                 throw new DriverException(Kind.SYSTEM, NAME, "remove layer", id.value(), e);
             }
-            layers.remove(id);
-        }
-        try {
-            FileTrees.delete(doomed);
-        } catch (IOException e) {
-            throw new DriverException(Kind.SYSTEM, NAME, "remove layer", id.value(), e);
         }
     }
 
+    /** A writable layer's own bytes are those of its upper dir. */
     @Override
     public Optional<LayerInfo> inspect(LayerId id) {
-        LayerRecord layer;
-        synchronized (lock) {
-            layer = layers.get(id);
-        }
-        if (layer == null) {
-            return Optional.empty();
-        }
-        if (!layer.writable()) {
-            return Optional.of(layer.info(layer.sizeBytes()));
-        }
-        try {
-            return Optional.of(layer.info(FileTrees.regularFileBytes(diffDir(layer))));
-        } catch (IOException e) {
-            throw new DriverException(Kind.SYSTEM, NAME, "inspect layer", id.value(), e);
-        }
+        return layers.inspect(id, layer -> FileTrees.regularFileBytes(diffDir(layer)));
     }
 
     @Override
     public List<LayerId> list() {
-        synchronized (lock) {
-            return List.copyOf(layers.keySet());
-        }
+        return layers.ids();
     }
 
     /** The folder holding the layer's own files (the upper dir of a writable layer); for tests and tools. */
     Path diffDir(LayerId id) {
-        return diffDir(require(id, "find layer"));
+        return diffDir(layers.require(id, "find layer"));
     }
 
     private Path diffDir(LayerRecord layer) {
-        return layersDir.resolve(layer.id().value()).resolve("diff");
+        return layers.dir(layer.id()).resolve("diff");
     }
 
-    private List<Path> lowerDiffDirs(LayerRecord layer) {
-        List<Path> lowers = new ArrayList<>();
-        synchronized (lock) {
-            for (Optional<LayerId> p = layer.parent(); p.isPresent(); p = layers.get(p.get()).parent()) {
-                lowers.add(diffDir(layers.get(p.get())));
-            }
-        }
-        return lowers;
+    private Path linkPath(LayerRecord layer) {
+        return linksDir.resolve(layer.extras().getOrDefault(LINK, ""));
     }
 
     /**
@@ -359,68 +287,8 @@ public final class Overlay2Driver implements StorageDriver {
         }
     }
 
-    private LayerRecord require(LayerId id, String operation) {
-        synchronized (lock) {
-            LayerRecord layer = layers.get(id);
-            if (layer == null) {
-                throw new DriverException(Kind.NOT_FOUND, NAME, operation, id.value(), "no such layer");
-            }
-            return layer;
-        }
-    }
-
-    private Optional<LayerId> childOf(LayerId id) {
-        for (LayerRecord layer : layers.values()) {
-            if (layer.parent().equals(Optional.of(id))) {
-                return Optional.of(layer.id());
-            }
-        }
-        for (Map.Entry<LayerId, Optional<LayerId>> p : pending.entrySet()) {
-            if (p.getValue().equals(Optional.of(id))) {
-                return Optional.of(p.getKey());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private void reserve(LayerId id, Optional<LayerId> parent, String operation) {
-        synchronized (lock) {
-            if (layers.containsKey(id) || pending.containsKey(id)) {
-                throw new DriverException(Kind.ALREADY_EXISTS, NAME, operation, id.value(), "layer already exists");
-            }
-            if (parent.isPresent() && !layers.containsKey(parent.get())) {
-                throw new DriverException(Kind.NOT_FOUND, NAME, operation, id.value(),
-                        "no such parent layer " + parent.get().value());
-            }
-            try {
-                FileTrees.delete(layersDir.resolve(id.value())); // left by an apply that crashed
-            } catch (IOException e) {
-                throw new DriverException(Kind.SYSTEM, NAME, operation, id.value(), e);
-            }
-            pending.put(id, parent);
-        }
-    }
-
-    private void publish(LayerRecord layer) {
-        synchronized (lock) {
-            pending.remove(layer.id());
-            layers.put(layer.id(), layer);
-        }
-    }
-
-    private <T extends Throwable> T abandon(LayerId id, Path dir, String link, T failure) {
-        try {
-            if (link != null) {
-                Files.deleteIfExists(linksDir.resolve(link));
-            }
-            FileTrees.delete(dir);
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-        synchronized (lock) {
-            pending.remove(id);
-        }
-        return failure;
+    private void deleteLink(LayerRecord layer) throws IOException {
+        Files.deleteIfExists(linkPath(layer));
     }
 
     private String createLink(LayerId id) throws IOException {
@@ -439,24 +307,15 @@ public final class Overlay2Driver implements StorageDriver {
         }
     }
 
-    /** Reads complete layers; removes folders of applies that never finished, removals cut short, stale links. */
-    private void load() throws IOException {
-        Set<String> links = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layersDir)) {
-            for (Path dir : entries) {
-                String name = dir.getFileName().toString();
-                if (name.startsWith(".") || !Files.exists(dir.resolve(LayerRecord.FILE), LinkOption.NOFOLLOW_LINKS)) {
-                    FileTrees.delete(dir);
-                    continue;
-                }
-                LayerRecord layer = LayerRecord.read(LayerId.of(name), dir);
-                layers.put(layer.id(), layer);
-                links.add(layer.link());
-            }
+    /** Deletes links that no layer names: left by an apply or a removal cut short. */
+    private void removeStaleLinks() throws IOException {
+        Set<Path> links = new HashSet<>();
+        for (LayerRecord layer : layers.records()) {
+            links.add(linkPath(layer));
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(linksDir)) {
             for (Path link : entries) {
-                if (!links.contains(link.getFileName().toString())) {
+                if (!links.contains(link)) {
                     Files.deleteIfExists(link);
                 }
             }
