@@ -42,8 +42,12 @@ public final class ContainerProjection {
             put(view.withState(ContainerState.CREATED, version).withPending("", version));
         } else if (event instanceof ContainerCreateFailed) {
             remove(id);
-        } else if (event instanceof ContainerStartRequested || event instanceof ContainerPauseRequested
-                || event instanceof ContainerUnpauseRequested) {
+        } else if (event instanceof ContainerStartRequested) {
+            // A start asked for by a user begins the count of policy restarts anew, as Docker's does.
+            boolean byUser = recorded.actor().kind() != dev.tallyman.audit.store.Actor.Kind.SYSTEM;
+            ContainerView pending = view.withPending(recorded.type(), version);
+            put(byUser ? pending.withRestartCount(0, version) : pending);
+        } else if (event instanceof ContainerPauseRequested || event instanceof ContainerUnpauseRequested) {
             put(view.withPending(recorded.type(), version));
         } else if (event instanceof ContainerKillRequested || event instanceof ContainerStopRequested) {
             boolean byUser = recorded.actor().kind() != dev.tallyman.audit.store.Actor.Kind.SYSTEM;
@@ -61,6 +65,9 @@ public final class ContainerProjection {
             put(new ContainerView(id, view.name(), view.spec(), view.created(), next, 0, e.exitCode(), view.error(),
                     view.startedAt(), Optional.of(e.finishedAt()), e.oomKilled() || view.oomKilled(), view.restartCount(),
                     version, view.pendingIntent(), view.manuallyStopped()));
+        } else if (event instanceof ContainerStopped && view.state() == ContainerState.RESTARTING) {
+            // Stopped while waiting for a policy restart: the restart is off, the container stays exited.
+            put(view.withState(ContainerState.EXITED, version).withPending("", version));
         } else if (event instanceof ContainerKilled || event instanceof ContainerKillFailed
                 || event instanceof ContainerStopped || event instanceof ContainerStopFailed
                 || event instanceof ContainerPauseFailed) {

@@ -52,6 +52,11 @@ public record ContainerView(
                 finishedAt, oomKilled, attempt, nextVersion, pendingIntent, manuallyStopped);
     }
 
+    public ContainerView withRestartCount(int count, long nextVersion) {
+        return new ContainerView(id, name, spec, created, state, pid, exitCode, error, startedAt, finishedAt,
+                oomKilled, count, nextVersion, pendingIntent, manuallyStopped);
+    }
+
     public ContainerView withOomKilled(long nextVersion) {
         return new ContainerView(id, name, spec, created, state, pid, exitCode, error, startedAt, finishedAt,
                 true, restartCount, nextVersion, pendingIntent, manuallyStopped);

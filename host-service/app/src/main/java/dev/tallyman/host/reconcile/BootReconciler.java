@@ -2,6 +2,7 @@ package dev.tallyman.host.reconcile;
 
 import dev.tallyman.audit.event.ContainerEvent.ContainerCreateFailed;
 import dev.tallyman.audit.event.ContainerEvent.ContainerKillFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerRemoveRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerRemoved;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
@@ -118,11 +119,25 @@ public final class BootReconciler {
             exits.recordNow(exit, context);
         }
         if (now.state() == ContainerState.REMOVING) {
-            launcher.teardown(c.id(), c.spec());
-            storage.remove(LayerId.of(c.id()));
-            launcher.removeFiles(c.id());
-            journal.append(stream, ExpectedVersion.any(), new ContainerRemoved(c.id()), context);
+            removeNow(c, context);
+            return;
         }
+        ContainerView settled = journal.projections().read(p -> p.containers().byId(c.id())).orElse(null);
+        boolean ended = settled != null && (settled.state() == ContainerState.EXITED || settled.state() == ContainerState.CREATED
+                || settled.state() == ContainerState.DEAD);
+        if (ended && settled.spec().autoRemove() && settled.pendingIntent().isEmpty()) {
+            // A --rm container whose run ended or never began while Tallyman was away (the service died between
+            // the run's intent and its outcome, or before removing it): removed now, as Docker's daemon does at start.
+            journal.append(stream, ExpectedVersion.any(), new ContainerRemoveRequested(c.id(), false), context);
+            removeNow(c, context);
+        }
+    }
+
+    private void removeNow(ContainerView c, CommandContext context) {
+        launcher.teardown(c.id(), c.spec());
+        storage.remove(LayerId.of(c.id()));
+        launcher.removeFiles(c.id());
+        journal.append(StreamId.container(c.id()), ExpectedVersion.any(), new ContainerRemoved(c.id()), context);
     }
 
     private void reconcileImages(CommandContext context) {

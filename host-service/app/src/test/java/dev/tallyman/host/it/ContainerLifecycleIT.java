@@ -62,22 +62,22 @@ class ContainerLifecycleIT extends ContainerItSupport {
     @Test
     @Order(2)
     void killSendsTheSignalAsked() {
-        String id = ok("run", "-d", "--name", "k", "busybox", "sh", "-c",
+        String id = ok("run", "-d", "--name", "killme", "busybox", "sh", "-c",
                 "trap \"echo got usr1\" USR1; while true; do sleep 0.1; done").trim();
-        assertThat(ok("kill", "-s", "USR1", "k").trim()).isEqualTo("k");
-        eventually(Duration.ofSeconds(5), () -> tallyman.docker("logs", "k").stdout(), out -> out.contains("got usr1"));
-        assertThat(inspect("{{.State.Status}}", "k")).isEqualTo("running");
+        assertThat(ok("kill", "-s", "USR1", "killme").trim()).isEqualTo("killme");
+        eventually(Duration.ofSeconds(5), () -> tallyman.docker("logs", "killme").stdout(), out -> out.contains("got usr1"));
+        assertThat(inspect("{{.State.Status}}", "killme")).isEqualTo("running");
 
-        ok("kill", "k");
-        assertThat(ok("wait", "k").trim()).isEqualTo("137");
-        assertThat(inspect("{{.State.Status}} {{.State.ExitCode}}", "k")).isEqualTo("exited 137");
+        ok("kill", "killme");
+        assertThat(ok("wait", "killme").trim()).isEqualTo("137");
+        assertThat(inspect("{{.State.Status}} {{.State.ExitCode}}", "killme")).isEqualTo("exited 137");
 
-        CommandResult notRunning = exits(1, "kill", "k");
+        CommandResult notRunning = exits(1, "kill", "killme");
         assertThat(notRunning.stderr()).contains("is not running");
-        CommandResult badSignal = exits(1, "kill", "-s", "NOSUCH", "k");
+        CommandResult badSignal = exits(1, "kill", "-s", "NOSUCH", "killme");
         assertThat(badSignal.stderr()).contains("Error response from daemon");
         assertThat(events(id)).contains("container.kill-requested SOCKET root", "container.killed SOCKET root");
-        ok("rm", "k");
+        ok("rm", "killme");
     }
 
     @Test
@@ -161,23 +161,23 @@ class ContainerLifecycleIT extends ContainerItSupport {
     @Test
     @Order(7)
     void waitAnswersForEachCondition() throws Exception {
-        ok("run", "-d", "--name", "w", "busybox", "sh", "-c", TRAP_TERM);
+        ok("run", "-d", "--name", "w1", "busybox", "sh", "-c", TRAP_TERM);
         CompletableFuture<CommandResult> nextExit = CompletableFuture.supplyAsync(
-                () -> tallyman.api("POST", "/v1.50/containers/w/wait?condition=next-exit", null));
+                () -> tallyman.api("POST", "/v1.50/containers/w1/wait?condition=next-exit", null));
         CompletableFuture<CommandResult> removed = CompletableFuture.supplyAsync(
-                () -> tallyman.api("POST", "/v1.50/containers/w/wait?condition=removed", null));
+                () -> tallyman.api("POST", "/v1.50/containers/w1/wait?condition=removed", null));
         sleep(500);
         assertThat(nextExit).isNotDone();
-        ok("kill", "-s", "TERM", "w");
+        ok("kill", "-s", "TERM", "w1");
         assertThat(nextExit.get(10, TimeUnit.SECONDS).stdout()).contains("\"StatusCode\":0").endsWith("200");
         sleep(300);
         assertThat(removed).isNotDone();
 
         // not-running on a stopped container answers at once with its last exit code.
-        assertThat(tallyman.api("POST", "/v1.50/containers/w/wait?condition=not-running", null).stdout())
+        assertThat(tallyman.api("POST", "/v1.50/containers/w1/wait?condition=not-running", null).stdout())
                 .contains("\"StatusCode\":0").endsWith("200");
-        assertThat(tallyman.api("POST", "/v1.50/containers/w/wait?condition=bogus", null).stdout()).endsWith("400");
-        ok("rm", "w");
+        assertThat(tallyman.api("POST", "/v1.50/containers/w1/wait?condition=bogus", null).stdout()).endsWith("400");
+        ok("rm", "w1");
         assertThat(removed.get(10, TimeUnit.SECONDS).stdout()).contains("\"StatusCode\":0").endsWith("200");
 
         ok("run", "-d", "--name", "w2", "busybox", "sh", "-c", "sleep 1; exit 4");
@@ -284,6 +284,7 @@ class ContainerLifecycleIT extends ContainerItSupport {
 
         // A manual start gives the policy back: its next death restarts it again.
         ok("start", "forever");
+        assertThat(inspect("{{.RestartCount}}", "forever")).isEqualTo("0");
         eventually(Duration.ofSeconds(10), () -> Integer.parseInt(inspect("{{.RestartCount}}", "forever")), n -> n >= 1);
         ok("rm", "-f", "flaky", "clean", "forever", "unless");
     }

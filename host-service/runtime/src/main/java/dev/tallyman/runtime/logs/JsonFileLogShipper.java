@@ -110,7 +110,9 @@ public final class JsonFileLogShipper implements Closeable {
             current = thread;
         }
         if (current != null) {
-            current.interrupt();
+            // Wake it from its poll, never interrupt it: an interrupt during a read closes the spool and json
+            // channels (ClosedByInterruptException), and the final ship below would then lose the last lines.
+            LockSupport.unpark(current);
             try {
                 current.join(5_000);
             } catch (InterruptedException e) {

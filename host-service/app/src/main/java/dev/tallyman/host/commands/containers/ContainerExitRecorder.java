@@ -94,12 +94,16 @@ public final class ContainerExitRecorder implements AutoCloseable {
 
     /** Appends the death unless it is already on the record; the check and the append happen under the journal's lock. */
     private void record(ExitStatus status, CommandContext context) {
-        // Every line the process wrote reaches the json-file log before its death is on the record.
-        finder.byId(status.id()).ifPresent(v -> launcher.drainLogs(v.id(), v.spec()));
+        // Every line the process wrote reaches the json-file log before its death is on the record, and its
+        // pieces are taken apart before: once the death is recorded a start may come (docker restart, a
+        // policy), and a teardown still running then would delete what that start just set up.
+        finder.byId(status.id()).filter(ContainerExitRecorder::alive).ifPresent(v -> {
+            launcher.drainLogs(v.id(), v.spec());
+            launcher.teardown(v.id(), v.spec());
+        });
         boolean recorded = journal.atomically(() -> {
             ContainerView view = finder.byId(status.id()).orElse(null);
-            boolean alive = view != null && (view.isRunning()
-                    || (view.state() == ContainerState.REMOVING && view.pid() > 0));
+            boolean alive = view != null && alive(view);
             if (alive) {
                 // The exit file's time comes from a coarse file-system clock: never let a run end before it began.
                 java.time.Instant finished = view.startedAt().filter(s -> s.isAfter(status.finishedAt())).orElse(status.finishedAt());
@@ -116,10 +120,14 @@ public final class ContainerExitRecorder implements AutoCloseable {
         if (!recorded || view == null) {
             return;
         }
-        launcher.teardown(view.id(), view.spec());
         if (view.state() != ContainerState.REMOVING && !policies.afterExit(view.id(), context.correlationId())) {
             autoRemover.afterRun(view.id(), context.correlationId());
         }
+    }
+
+    /** The record still has the container's process alive, so a reported exit is news. */
+    private static boolean alive(ContainerView view) {
+        return view.isRunning() || (view.state() == ContainerState.REMOVING && view.pid() > 0);
     }
 
     @Override

@@ -98,28 +98,32 @@ public final class RestartPolicies implements AutoCloseable {
         CommandContext context = new CommandContext(Actor.system("restart-policy"), runRequest);
         journal.append(StreamId.container(containerId), ExpectedVersion.any(),
                 new ContainerRestartScheduled(containerId, attempt, delay), context);
-        timer.schedule(() -> restart(containerId, context), delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> restart(containerId, context, false), delay, TimeUnit.MILLISECONDS);
         return true;
     }
 
-    /** At boot: containers Docker would bring back when its daemon starts. */
+    /**
+     * At boot: containers Docker would bring back when its daemon starts. A manual stop holds back unless-stopped
+     * and on-failure, but not always: Docker documents that such a container comes back with the daemon.
+     */
     public void atBoot(ContainerView c) {
         boolean stopped = c.state() == ContainerState.EXITED || c.state() == ContainerState.RESTARTING;
-        if (!stopped || c.manuallyStopped()) {
+        if (!stopped) {
             return;
         }
         String name = c.spec().restartPolicy().name();
-        boolean back = name.equals("always") || name.equals("unless-stopped")
-                || (name.equals("on-failure") && wantsRestart(c, c.exitCode()));
+        boolean back = name.equals("always") || (!c.manuallyStopped() && (name.equals("unless-stopped")
+                || (name.equals("on-failure") && wantsRestart(c, c.exitCode()))));
         if (back) {
             CommandContext context = CommandContext.system("restart-policy");
-            timer.execute(() -> restart(c.id(), context));
+            timer.execute(() -> restart(c.id(), context, true));
         }
     }
 
-    private void restart(String containerId, CommandContext context) {
+    /** @param atBoot the daemon-start decision already weighed a manual stop */
+    private void restart(String containerId, CommandContext context, boolean atBoot) {
         ContainerView c = finder.byId(containerId).orElse(null);
-        if (c == null || c.manuallyStopped() || c.isRunning() || c.state() == ContainerState.REMOVING) {
+        if (c == null || (c.manuallyStopped() && !atBoot) || c.isRunning() || c.state() == ContainerState.REMOVING) {
             return;
         }
         try {
