@@ -97,7 +97,7 @@ public final class BootReconciler {
                     launcher.teardown(c.id(), c.spec());
                     journal.append(stream, ExpectedVersion.any(), new ContainerStartFailed(c.id(), 128, INTERRUPTED), context);
                 }
-                return;
+                // Go on: an interrupted run of a --rm container is removed below.
             }
             case "container.kill-requested" ->
                 journal.append(stream, ExpectedVersion.any(), new ContainerKillFailed(c.id(), "", INTERRUPTED), context);

@@ -9,7 +9,6 @@ import dev.tallyman.host.projections.ContainerState;
 import dev.tallyman.host.projections.ContainerView;
 import dev.tallyman.host.runtime.ContainerLauncher;
 import dev.tallyman.runtime.ExitStatus;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +21,8 @@ import org.jboss.logging.Logger;
  *
  * <p>A fast process can end before its start is on the record; such an exit waits here until
  * {@link #started} says the ContainerStarted event is written, so the stream always reads started, then died.
- * One thread handles every exit, in arrival order.
+ * Exits of one container are handled on one thread, in arrival order; different containers' exits are handled
+ * side by side (a few threads, picked by container id), so fifty deaths at once do not queue behind each other.
  */
 public final class ContainerExitRecorder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ContainerExitRecorder.class);
@@ -32,12 +32,9 @@ public final class ContainerExitRecorder implements AutoCloseable {
     private final ContainerFinder finder;
     private final ContainerLauncher launcher;
     private final AutoRemover autoRemover;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "container-exits");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<String, ExitStatus> early = new HashMap<>();
+    private static final int WORKERS = 4;
+    private final ExecutorService[] workers = new ExecutorService[WORKERS];
+    private final Map<String, ExitStatus> early = new java.util.concurrent.ConcurrentHashMap<>();
     /** The request that started each run: its death and --rm removal are correlated with it. */
     private final Map<String, java.util.UUID> runRequests = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -50,17 +47,30 @@ public final class ContainerExitRecorder implements AutoCloseable {
         this.finder = finder;
         this.launcher = launcher;
         this.autoRemover = autoRemover;
+        for (int i = 0; i < WORKERS; i++) {
+            String name = "container-exits-" + i;
+            workers[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** The one thread that handles this container's exits, so they stay in order. */
+    private ExecutorService workerOf(String containerId) {
+        return workers[Math.floorMod(containerId.hashCode(), WORKERS)];
     }
 
     /** Called by the runtime's exit watcher, on its thread. */
     public void exited(ExitStatus status) {
-        worker.execute(() -> handle(status));
+        workerOf(status.id()).execute(() -> handle(status));
     }
 
     /** Called once ContainerStarted is on the record: an exit that came early is recorded now. */
     public void started(String containerId, java.util.UUID startRequest) {
         runRequests.put(containerId, startRequest);
-        worker.execute(() -> {
+        workerOf(containerId).execute(() -> {
             ExitStatus waiting = early.remove(containerId);
             if (waiting != null) {
                 handle(waiting);
@@ -132,7 +142,11 @@ public final class ContainerExitRecorder implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        worker.shutdown();
-        worker.awaitTermination(10, TimeUnit.SECONDS);
+        for (ExecutorService worker : workers) {
+            worker.shutdown();
+        }
+        for (ExecutorService worker : workers) {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 }
