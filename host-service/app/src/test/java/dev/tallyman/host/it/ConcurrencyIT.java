@@ -20,10 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -31,34 +28,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The end state must be consistent: nothing running, nothing left on the machine, every death and removal on
  * the record exactly once, and the record replaying to what the service shows.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConcurrencyIT {
+class ConcurrencyIT extends ContainerItSupport {
     private static final int CONTAINERS = 50;
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule());
 
-    private TestDatabase database;
-    private TallymanProcess tallyman;
 
-    @BeforeAll
-    void start() {
-        database = new TestDatabase();
-        tallyman = new TallymanProcess("concurrency", database, "overlay2");
-        tallyman.start();
-        assertThat(tallyman.docker("import", BusyboxTar.get().toString(), "busybox").exitCode()).isZero();
+    @Override
+    protected String instanceName() {
+        return "concurrency";
     }
 
-    @AfterAll
-    void stop() {
-        try {
-            if (tallyman != null) {
-                tallyman.close();
-            }
-        } finally {
-            if (database != null) {
-                database.close();
-            }
-        }
-    }
+
 
     @Test
     void fiftyParallelRunsThenRacingStopsAndRemovesEndConsistent() throws Exception {

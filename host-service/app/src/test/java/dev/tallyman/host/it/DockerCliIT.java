@@ -7,12 +7,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -20,34 +17,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * PostgreSQL, runc and conmon, on overlay2. Each check looks at what the user sees (output, exit code,
  * message) and, where it matters, at what the record says.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DockerCliIT {
-    private TestDatabase database;
-    private TallymanProcess tallyman;
+class DockerCliIT extends ContainerItSupport {
 
-    @BeforeAll
-    void start() {
-        database = new TestDatabase();
-        tallyman = new TallymanProcess("cli", database, "overlay2");
-        tallyman.start();
-        Path tar = BusyboxTar.get();
-        CommandResult imported = tallyman.docker("import", tar.toString(), "busybox:latest");
-        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    @Override
+    protected String instanceName() {
+        return "cli";
     }
 
-    @AfterAll
-    void stop() {
-        try {
-            if (tallyman != null) {
-                tallyman.close();
-            }
-        } finally {
-            if (database != null) {
-                database.close();
-            }
-        }
-    }
+
 
     @Test
     @Order(1)
@@ -169,7 +147,7 @@ class DockerCliIT {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("cannot remove container \"web\": container is running");
         assertThat(tallyman.docker("ps", "--format", "{{.Names}}").stdout().trim()).isEqualTo("web");
-        assertThat(lastRefusal()).startsWith("DELETE /containers/:name web 409");
+        assertThat(lastRefusalOfTheCaller()).startsWith("DELETE /containers/:name web 409");
 
         CommandResult forced = tallyman.docker("rm", "-f", "web");
         assertThat(forced.exitCode()).as(forced.toString()).isZero();
@@ -185,12 +163,12 @@ class DockerCliIT {
         CommandResult malformed = tallyman.api("POST", "/v1.50/containers/create", "{\"Image\": ");
         assertThat(statusOf(malformed)).isEqualTo(400);
         assertThat(malformed.stdout()).contains("\"message\":\"invalid JSON");
-        assertThat(lastRefusal()).contains(" 400 invalid JSON");
+        assertThat(lastRefusalOfTheCaller()).contains(" 400 invalid JSON");
 
         CommandResult badReference = tallyman.api("POST", "/v1.50/containers/create", "{\"Image\": \"Busy Box\"}");
         assertThat(statusOf(badReference)).isEqualTo(400);
         assertThat(badReference.stdout()).contains("invalid reference format");
-        assertThat(lastRefusal()).contains(" 400 invalid reference format");
+        assertThat(lastRefusalOfTheCaller()).contains(" 400 invalid reference format");
 
         CommandResult badName = tallyman.docker("create", "--name", "bad name!", "busybox", "true");
         assertThat(badName.exitCode()).isEqualTo(1);
@@ -200,18 +178,18 @@ class DockerCliIT {
         CommandResult clash = tallyman.docker("create", "--name", "taken", "busybox", "true");
         assertThat(clash.exitCode()).isEqualTo(1);
         assertThat(clash.stderr()).contains("Conflict. The container name \"/taken\" is already in use by container");
-        assertThat(lastRefusal()).contains(" 409 Conflict.");
+        assertThat(lastRefusalOfTheCaller()).contains(" 409 Conflict.");
         assertThat(tallyman.docker("rm", "taken").exitCode()).isZero();
 
         CommandResult unknownContainer = tallyman.docker("start", "nosuchcontainer");
         assertThat(unknownContainer.exitCode()).isEqualTo(1);
         assertThat(unknownContainer.stderr()).contains("No such container: nosuchcontainer");
-        assertThat(lastRefusal()).isEqualTo("POST /containers/:name/start nosuchcontainer 404 No such container: nosuchcontainer");
+        assertThat(lastRefusalOfTheCaller()).isEqualTo("POST /containers/:name/start nosuchcontainer 404 No such container: nosuchcontainer");
 
         CommandResult unknownImage = tallyman.docker("create", "--pull", "never", "nosuchimage");
         assertThat(unknownImage.exitCode()).isNotZero();
         assertThat(unknownImage.stderr()).contains("No such image: nosuchimage:latest");
-        assertThat(lastRefusal()).contains(" 404 No such image: nosuchimage:latest");
+        assertThat(lastRefusalOfTheCaller()).contains(" 404 No such image: nosuchimage:latest");
 
         CommandResult unknownRoute = tallyman.api("GET", "/v1.50/no/such/route", null);
         assertThat(statusOf(unknownRoute)).isEqualTo(404);
@@ -245,7 +223,7 @@ class DockerCliIT {
     }
 
     /** "command target status reason" of the newest refusal, with the actor checked to be the caller (root). */
-    private String lastRefusal() {
+    private String lastRefusalOfTheCaller() {
         try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select payload, actor_kind, actor_uid, actor_pid from events "
                      + "where type = 'command.refused' order by position desc limit 1")) {

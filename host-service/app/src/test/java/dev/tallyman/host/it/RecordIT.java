@@ -20,12 +20,10 @@ import dev.tallyman.audit.store.StreamId;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -34,35 +32,27 @@ import org.postgresql.ds.PGSimpleDataSource;
  * stop and a SIGKILL), deaths that happened while Tallyman was away are recorded at boot, and an edited event
  * is found by verify. Runs on the vfs driver, so both drivers see real containers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RecordIT {
+class RecordIT extends ContainerItSupport {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule());
 
-    private TestDatabase database;
-    private TallymanProcess tallyman;
+
+    @Override
+    protected String instanceName() {
+        return "record";
+    }
+
+    @Override
+    protected String storageDriver() {
+        return "vfs";
+    }
 
     @BeforeAll
-    void start() {
-        database = new TestDatabase();
-        tallyman = new TallymanProcess("record", database, "vfs");
-        tallyman.start();
-        ok(tallyman.docker("import", BusyboxTar.get().toString(), "busybox:latest"));
+    void secondTag() {
         ok(tallyman.docker("tag", "busybox:latest", "busybox:second"));
     }
 
-    @AfterAll
-    void stop() {
-        try {
-            if (tallyman != null) {
-                tallyman.close();
-            }
-        } finally {
-            if (database != null) {
-                database.close();
-            }
-        }
-    }
+
 
     @Test
     @Order(1)
