@@ -106,6 +106,20 @@ public sealed interface ContainerEvent extends Event {
     record ContainerCopiedIn(String containerId, String path) implements ContainerEvent {
     }
 
+    /** An exec instance was made (docker exec's first call); it runs when started. */
+    @EventType("container.exec-created")
+    record ContainerExecCreated(String containerId, String execId, java.util.List<String> command, String user, boolean tty)
+            implements ContainerEvent {
+        public ContainerExecCreated {
+            command = java.util.List.copyOf(command);
+        }
+    }
+
+    /** A client attached to the container's streams: who watched, and whether it could type into it. */
+    @EventType("container.attached")
+    record ContainerAttached(String containerId, boolean stdin) implements ContainerEvent {
+    }
+
     @EventType("container.exec-started")
     record ContainerExecStarted(String containerId, String execId, java.util.List<String> command, String user, boolean tty)
             implements ContainerEvent {

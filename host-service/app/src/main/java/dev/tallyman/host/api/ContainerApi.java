@@ -372,6 +372,7 @@ public final class ContainerApi {
     private void attach(ApiRequest request) throws Exception {
         ContainerView c = finder.require(request.path("name"));
         boolean tty = c.spec().tty();
+        handlers.attach().attached(c.id(), request.flag("stdin") && c.spec().openStdin(), request.commandContext());
         if ((request.flag("stdin") && c.spec().openStdin()) || tty) {
             attachSession(request, c);
             return;

@@ -51,6 +51,8 @@ final class DockerEvents {
                 attributes.put("oldName", "/" + r.oldName());
             } else if (c instanceof ContainerExecStarted e) {
                 attributes.put("execID", e.execId());
+            } else if (c instanceof ContainerExecCreated e) {
+                attributes.put("execID", e.execId());
             } else if (c instanceof ContainerExecDied e) {
                 attributes.put("execID", e.execId());
                 attributes.put("exitCode", Integer.toString(e.exitCode()));
@@ -158,6 +160,8 @@ final class DockerEvents {
         if (c instanceof ContainerRestartScheduled) return "restart";
         if (c instanceof ContainerExecStarted e) return "exec_start: " + String.join(" ", e.command());
         if (c instanceof ContainerExecDied) return "exec_die";
+        if (c instanceof ContainerExecCreated e) return "exec_create: " + String.join(" ", e.command());
+        if (c instanceof ContainerAttached) return "attach";
         return null;
     }
 }

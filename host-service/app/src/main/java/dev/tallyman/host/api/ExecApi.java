@@ -51,7 +51,8 @@ public final class ExecApi {
     private void create(ApiRequest request) {
         ExecCreateBody body = request.body(ExecCreateBody.class);
         ExecInstances.Instance instance = exec.create(request.path("name"), body.cmd(), body.env(), body.user(),
-                body.workingDir(), body.tty(), body.attachStdin(), body.attachStdout(), body.attachStderr(), body.detachKeys());
+                body.workingDir(), body.tty(), body.attachStdin(), body.attachStdout(), body.attachStderr(), body.detachKeys(),
+                request.commandContext());
         request.json(201, Map.of("Id", instance.id));
     }
 

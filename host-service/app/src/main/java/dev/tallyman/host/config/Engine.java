@@ -23,6 +23,7 @@ import dev.tallyman.host.commands.containers.ContainerExitRecorder;
 import dev.tallyman.host.commands.containers.ContainerFinder;
 import dev.tallyman.host.commands.containers.CreateContainerHandler;
 import dev.tallyman.host.commands.containers.KillContainerHandler;
+import dev.tallyman.host.commands.containers.AttachRecorder;
 import dev.tallyman.host.commands.containers.ContainerHandlers;
 import dev.tallyman.host.commands.containers.PauseContainerHandler;
 import dev.tallyman.host.commands.containers.PruneContainersHandler;
@@ -129,7 +130,7 @@ public class Engine {
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
-                new PruneContainersHandler(projections, remove, storage)), tools, waits, launcher, storage, lookup, clock).register(api);
+                new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal)), tools, waits, launcher, storage, lookup, clock).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
         new TallymanApi(projections, store).register(api);

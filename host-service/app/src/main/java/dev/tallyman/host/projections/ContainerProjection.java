@@ -83,7 +83,8 @@ public final class ContainerProjection {
         } else if (event instanceof ContainerRestartScheduled e) {
             put(view.withRestart(e.attempt(), version));
         } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn
-                || event instanceof ContainerExecStarted || event instanceof ContainerExecDied) {
+                || event instanceof ContainerExecStarted || event instanceof ContainerExecDied
+                || event instanceof ContainerExecCreated || event instanceof ContainerAttached) {
             // Operations on the record that change nothing docker ps or inspect show.
             put(view.withPending(view.pendingIntent(), version));
         } else if (event instanceof ContainerOomKilled) {

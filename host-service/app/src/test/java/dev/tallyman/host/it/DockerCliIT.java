@@ -125,7 +125,7 @@ class DockerCliIT extends ContainerItSupport {
                     assertThat(rs.getInt(3)).isZero();
                 }
             }
-            assertThat(types.toString().trim()).isEqualTo("container.create-requested container.created "
+            assertThat(types.toString().trim()).isEqualTo("container.create-requested container.created container.attached "
                     + "container.start-requested container.started container.died container.remove-requested container.removed");
         }
 
@@ -134,7 +134,8 @@ class DockerCliIT extends ContainerItSupport {
                 "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes \"tallyman.actor\"}}");
         assertThat(events.exitCode()).as(events.toString()).isZero();
         assertThat(events.stdout().lines().toList()).containsExactly(
-                "container create c1 socket", "container start c1 socket", "container die c1 system", "container destroy c1 socket");
+                "container create c1 socket", "container attach c1 socket", "container start c1 socket",
+                "container die c1 system", "container destroy c1 socket");
     }
 
     @Test

@@ -9,5 +9,6 @@ public record ContainerHandlers(
         RemoveContainerHandler remove,
         RenameContainerHandler rename,
         PauseContainerHandler pause,
-        PruneContainersHandler prune) {
+        PruneContainersHandler prune,
+        AttachRecorder attach) {
 }

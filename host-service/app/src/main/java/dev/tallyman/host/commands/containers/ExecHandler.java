@@ -34,7 +34,7 @@ public final class ExecHandler {
 
     public ExecInstances.Instance create(String reference, List<String> command, List<String> env, String user,
                                          String workingDir, boolean tty, boolean stdin, boolean stdout, boolean stderr,
-                                         String detachKeys) {
+                                         String detachKeys, CommandContext context) {
         ContainerView c = finder.require(reference);
         if (c.state() == ContainerState.PAUSED) {
             throw EngineException.conflict("Container " + c.id() + " is paused, unpause the container before exec");
@@ -45,8 +45,13 @@ public final class ExecHandler {
         if (command == null || command.isEmpty()) {
             throw EngineException.invalid("No exec command specified");
         }
-        return instances.create(c.id(), command, env == null ? List.of() : env, user == null ? "" : user,
-                workingDir == null ? "" : workingDir, tty, stdin, stdout, stderr, detachKeys == null ? "" : detachKeys);
+        ExecInstances.Instance instance = instances.create(c.id(), command, env == null ? List.of() : env,
+                user == null ? "" : user, workingDir == null ? "" : workingDir, tty, stdin, stdout, stderr,
+                detachKeys == null ? "" : detachKeys);
+        journal.append(StreamId.container(c.id()), ExpectedVersion.any(),
+                new dev.tallyman.audit.event.ContainerEvent.ContainerExecCreated(c.id(), instance.id, instance.command,
+                        instance.user, instance.tty), context);
+        return instance;
     }
 
     public ExecInstances.Instance require(String execId) {
