@@ -1,19 +1,13 @@
 package dev.tallyman.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one short-lived tool (runc start/kill/delete) with a timeout and keeps its output. */
 final class Command {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     record Result(int exitCode, String stdout, String stderr) {
         boolean ok() {
             return exitCode == 0;
@@ -21,7 +15,7 @@ final class Command {
 
         /** runc with {@code --log-format json} and no {@code --log} writes JSON lines to stderr; take the last error. */
         String runcError() {
-            return lastRuncError(stderr).orElse(stderr.isBlank() ? "exit status " + exitCode : stderr.strip());
+            return RuncLog.lastError(stderr).orElse(stderr.isBlank() ? "exit status " + exitCode : stderr.strip());
         }
     }
 
@@ -55,24 +49,5 @@ final class Command {
         } catch (IOException e) {
             throw new ContainerRuntimeException("run " + args.get(0) + ": read output: " + e.getMessage(), e);
         }
-    }
-
-    /** The msg of the last {@code "level":"error"} line in runc's JSON log text. */
-    static Optional<String> lastRuncError(String jsonLines) {
-        String message = null;
-        for (String line : jsonLines.split("\n")) {
-            if (!line.startsWith("{")) {
-                continue;
-            }
-            try {
-                JsonNode entry = JSON.readTree(line);
-                if ("error".equals(entry.path("level").asText()) && entry.hasNonNull("msg")) {
-                    message = entry.get("msg").asText();
-                }
-            } catch (IOException e) {
-                // A torn last line (runc killed mid-write) carries nothing we can use.
-            }
-        }
-        return Optional.ofNullable(message);
     }
 }

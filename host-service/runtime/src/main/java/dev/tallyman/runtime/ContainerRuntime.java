@@ -15,14 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Runs containers with runc under conmon. conmon detaches from us and holds the container's stdio, writes its
@@ -110,22 +107,23 @@ public final class ContainerRuntime {
         }
         List<String> args = conmonArgs(id, bundle.toAbsolutePath(), logPath.toAbsolutePath(), logSizeMax, stdin);
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
-        launchConmon(id, args, dir);
-        int conmonPid = readPid(layout.conmonPidFile(id)).orElseThrow(() ->
+        ConmonLauncher.launch("create container " + id, new ProcessBuilder(args), dir, layout.conmonOutput(id),
+                COMMAND_TIMEOUT);
+        int conmonPid = StateFiles.readNumber(layout.conmonPidFile(id)).orElseThrow(() ->
                 new ContainerRuntimeException("create container " + id + ": conmon wrote no pid file"));
         // conmon's first process exits at once (it only forks the monitor), so "created" is observed here:
         // runc writes the container's pid file by rename as its last step; a dead monitor means runc failed.
         while (true) {
-            OptionalInt pid = readPid(layout.pidFile(id));
+            OptionalInt pid = StateFiles.readNumber(layout.pidFile(id));
             if (pid.isPresent()) {
                 return new RunningProcess(id, pid.getAsInt(), conmonPid);
             }
             if (!HostProcess.alive(conmonPid)) {
-                pid = readPid(layout.pidFile(id));
+                pid = StateFiles.readNumber(layout.pidFile(id));
                 if (pid.isPresent()) {
                     return new RunningProcess(id, pid.getAsInt(), conmonPid);
                 }
-                String message = Command.lastRuncError(readText(layout.runcLog(id)))
+                String message = RuncLog.lastError(StateFiles.readText(layout.runcLog(id)))
                         .orElse("create container " + id + ": conmon exited before runc created the container");
                 removeLeftovers(id);
                 throw ContainerStartException.fromRuntimeMessage(message);
@@ -253,7 +251,7 @@ public final class ContainerRuntime {
                 throw new ContainerRuntimeException("delete container " + id + ": " + result.runcError());
             }
         }
-        readPid(layout.conmonPidFile(id)).ifPresent(pid -> awaitConmonExit(id, pid));
+        StateFiles.readNumber(layout.conmonPidFile(id)).ifPresent(pid -> awaitConmonExit(id, pid));
         removeLeftovers(id);
     }
 
@@ -296,7 +294,7 @@ public final class ContainerRuntime {
                 Files.deleteIfExists(link);
             }
             Files.deleteIfExists(layout.exitFile(id));
-            deleteTree(layout.containerDir(id));
+            StateFiles.deleteTree(layout.containerDir(id));
         } catch (IOException e) {
             throw new ContainerRuntimeException("delete container " + id + ": remove conmon files: " + e.getMessage(), e);
         }
@@ -342,33 +340,6 @@ public final class ContainerRuntime {
         }
     }
 
-    private void launchConmon(String id, List<String> args, Path dir) {
-        Path output = layout.conmonOutput(id);
-        Process process;
-        try {
-            // Output to a file, not a pipe: the detached monitor inherits it for a moment and must not hold us.
-            process = new ProcessBuilder(args).directory(dir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(output.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new ContainerRuntimeException("create container " + id + ": run conmon: " + e.getMessage(), e);
-        }
-        try {
-            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new ContainerRuntimeException("create container " + id + ": conmon did not detach within "
-                        + COMMAND_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ContainerRuntimeException("create container " + id + ": interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new ContainerRuntimeException("create container " + id + ": conmon: exit status "
-                    + process.exitValue() + ": " + readText(output).strip());
-        }
-    }
-
     private void runc(String operation, String id, List<String> args) {
         Command.Result result = Command.run(runcCommand(args), COMMAND_TIMEOUT);
         if (!result.ok()) {
@@ -381,38 +352,5 @@ public final class ContainerRuntime {
                 config.runcRoot().toString(), "--log-format", "json"));
         command.addAll(args);
         return command;
-    }
-
-    private static OptionalInt readPid(Path file) {
-        String text = readText(file).trim();
-        if (text.isEmpty()) {
-            return OptionalInt.empty();
-        }
-        try {
-            return OptionalInt.of(Integer.parseInt(text));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return "";
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /** Reads /proc for processes we did not start ourselves (conmon's daemon, a container's init). */
-final class HostProcess {
+public final class HostProcess {
     private HostProcess() {
     }
 
     /** Alive means present and neither a zombie nor dead: an exited conmon waits as a zombie until init reaps it. */
-    static boolean alive(int pid) {
+    public static boolean alive(int pid) {
         String stat = stat(pid);
         if (stat == null) {
             return false;
@@ -35,7 +35,7 @@ final class HostProcess {
     }
 
     /** The command line as NUL-separated arguments; empty when the process is gone. */
-    static List<String> commandLine(int pid) {
+    public static List<String> commandLine(int pid) {
         try {
             String text = new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline")),
                     StandardCharsets.UTF_8);

@@ -7,17 +7,22 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** A plain folder rootfs made from the host's static /bin/busybox, with a passwd and group file. */
-final class BusyboxRootfs {
-    static final List<String> APPLETS = List.of("sh", "echo", "true", "false", "sleep", "cat", "id", "ls", "seq",
+public final class BusyboxRootfs {
+    public static final List<String> APPLETS = List.of("sh", "echo", "true", "false", "sleep", "cat", "id", "ls", "seq",
             "hostname", "head", "sort");
 
     private BusyboxRootfs() {
     }
 
-    static Path create(Path dir) throws IOException {
+    public static Path create(Path dir) throws IOException {
+        return create(dir, APPLETS);
+    }
+
+    /** Links each of {@code applets} in /bin to busybox. */
+    public static Path create(Path dir, List<String> applets) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String applet : APPLETS) {
+        for (String applet : applets) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
         Path etc = Files.createDirectories(dir.resolve("etc"));

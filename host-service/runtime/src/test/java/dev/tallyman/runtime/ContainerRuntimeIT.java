@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,12 +46,7 @@ class ContainerRuntimeIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1];
-        assertThat(uid).as("these tests run runc and need root").isEqualTo("0");
-        assertThat(Path.of("/usr/sbin/runc")).isExecutable();
-        assertThat(Path.of("/usr/bin/conmon")).isExecutable();
-        work = Files.createTempDirectory("tallyman-runtime-it");
+        work = RuntimeSandbox.create("tallyman-runtime-it");
         rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
         config = RuntimeConfig.defaults(work.resolve("state"));
         runtime = new ContainerRuntime(config);
@@ -61,14 +54,7 @@ class ContainerRuntimeIT {
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (work == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(work)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        RuntimeSandbox.delete(work);
     }
 
     @AfterEach
@@ -88,12 +74,7 @@ class ContainerRuntimeIT {
                 problems.add(id + ": still listed by runc list");
             }
         }
-        for (int pid : conmonPids) {
-            if (HostProcess.alive(pid)) {
-                problems.add("conmon " + pid + " still alive");
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
+        problems.addAll(RuntimeSandbox.killLiveConmons(conmonPids, Duration.ZERO));
         assertThat(problems).as("leftovers after the test").isEmpty();
     }
 

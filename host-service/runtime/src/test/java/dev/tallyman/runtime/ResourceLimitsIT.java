@@ -24,14 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -50,11 +48,8 @@ class ResourceLimitsIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1];
-        assertThat(uid).as("these tests run runc and need root").isEqualTo("0");
+        work = RuntimeSandbox.create("tallyman-limits-it");
         assertThat(ContainerSpecification.DEFAULT_INIT_BINARY).as("--init needs Debian's tini").isExecutable();
-        work = Files.createTempDirectory("tallyman-limits-it");
         rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
         for (String applet : List.of("grep", "wc", "dd", "tr")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
@@ -65,14 +60,7 @@ class ResourceLimitsIT {
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (work == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(work)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        RuntimeSandbox.delete(work);
     }
 
     @AfterEach
@@ -91,12 +79,7 @@ class ResourceLimitsIT {
                 problems.add(id + ": cgroup " + memoryCgroup(id) + " left behind");
             }
         }
-        for (int pid : conmonPids) {
-            if (HostProcess.alive(pid)) {
-                problems.add("conmon " + pid + " still alive");
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
+        problems.addAll(RuntimeSandbox.killLiveConmons(conmonPids, Duration.ZERO));
         assertThat(problems).as("leftovers after the test").isEmpty();
     }
 

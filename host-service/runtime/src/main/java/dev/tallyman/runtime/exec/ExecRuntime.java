@@ -6,28 +6,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.jna.Native;
 import dev.tallyman.runtime.ContainerRuntime;
 import dev.tallyman.runtime.ContainerRuntimeException;
+import dev.tallyman.runtime.ConmonLauncher;
+import dev.tallyman.runtime.HostProcess;
+import dev.tallyman.runtime.RuncLog;
 import dev.tallyman.runtime.RuncState;
 import dev.tallyman.runtime.RuntimeConfig;
+import dev.tallyman.runtime.StateFiles;
 import dev.tallyman.runtime.attach.AttachSession;
 import dev.tallyman.runtime.attach.TerminalSize;
 import dev.tallyman.runtime.oci.SpecificationException;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -154,15 +152,7 @@ public final class ExecRuntime {
 
     /** The exit code conmon recorded; empty while the process runs or when it never started. */
     public OptionalInt exitCode(String execId) {
-        String text = readText(execsDir.resolve(execId).resolve("exit")).trim();
-        if (text.isEmpty()) {
-            return OptionalInt.empty();
-        }
-        try {
-            return OptionalInt.of(Integer.parseInt(text));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
+        return StateFiles.readNumber(execsDir.resolve(execId).resolve("exit"));
     }
 
     /** Waits at most {@code timeout} for the exit code; empty when the process still runs then. */
@@ -182,7 +172,7 @@ public final class ExecRuntime {
 
     /** Whether the exec's conmon still runs (the process runs, or its output is being drained). */
     public boolean running(String execId) {
-        OptionalInt pid = readPid(execsDir.resolve(execId).resolve("conmon.pid"));
+        OptionalInt pid = StateFiles.readNumber(execsDir.resolve(execId).resolve("conmon.pid"));
         return pid.isPresent() && isConmonOf(execId, pid.getAsInt());
     }
 
@@ -209,7 +199,7 @@ public final class ExecRuntime {
             if (Files.isSymbolicLink(link)) {
                 Files.delete(link);
             }
-            deleteTree(execsDir.resolve(execId));
+            StateFiles.deleteTree(execsDir.resolve(execId));
         } catch (IOException e) {
             throw new ContainerRuntimeException("remove exec " + execId + ": " + e.getMessage(), e);
         }
@@ -275,33 +265,11 @@ public final class ExecRuntime {
 
     /** Runs conmon's first process, which forks the monitor and exits. */
     private static void launch(String execId, ProcessBuilder builder, Path dir) {
-        Path output = dir.resolve("conmon.out");
-        Process process;
-        try {
-            process = builder.directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(output.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new ContainerRuntimeException("exec " + execId + ": run conmon: " + e.getMessage(), e);
-        }
-        try {
-            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new ContainerRuntimeException("exec " + execId + ": conmon did not detach within "
-                        + START_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new ContainerRuntimeException("exec " + execId + ": interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new ContainerRuntimeException("exec " + execId + ": conmon: exit status " + process.exitValue()
-                    + ": " + readText(output).strip());
-        }
+        ConmonLauncher.launch("exec " + execId, builder, dir, dir.resolve("conmon.out"), START_TIMEOUT);
     }
 
     private static int conmonPid(String execId, Path dir) {
-        return readPid(dir.resolve("conmon.pid")).orElseThrow(() ->
+        return StateFiles.readNumber(dir.resolve("conmon.pid")).orElseThrow(() ->
                 new ContainerRuntimeException("exec " + execId + ": conmon wrote no pid file"));
     }
 
@@ -313,7 +281,7 @@ public final class ExecRuntime {
             } catch (ContainerRuntimeException e) {
                 if (!isConmonOf(execId, conmonPid)) {
                     throw new ContainerRuntimeException("exec " + execId + ": conmon exited before it listened: "
-                            + readText(dir.resolve("conmon.out")).strip());
+                            + StateFiles.readText(dir.resolve("conmon.out")).strip());
                 }
                 if (System.nanoTime() > deadline) {
                     kill(conmonPid);
@@ -330,20 +298,18 @@ public final class ExecRuntime {
      */
     private int awaitPid(String execId, Path dir, int conmonPid, long deadline) {
         while (true) {
-            OptionalInt pid = readPid(dir.resolve("pid"));
+            OptionalInt pid = StateFiles.readNumber(dir.resolve("pid"));
             if (pid.isPresent()) {
                 return pid.getAsInt();
             }
             if (!isConmonOf(execId, conmonPid)) {
-                pid = readPid(dir.resolve("pid"));
+                pid = StateFiles.readNumber(dir.resolve("pid"));
                 if (pid.isPresent()) {
                     return pid.getAsInt();
                 }
-                String message = lastRuncError(readText(dir.resolve("runc.log")));
-                if (message == null) {
-                    throw new ContainerRuntimeException("exec " + execId + ": conmon exited before runc started "
-                            + "the process");
-                }
+                String message = RuncLog.lastError(StateFiles.readText(dir.resolve("runc.log"))).orElseThrow(() ->
+                        new ContainerRuntimeException("exec " + execId + ": conmon exited before runc started "
+                                + "the process"));
                 throw ExecStartException.fromRuntimeMessage(message);
             }
             if (System.nanoTime() > deadline) {
@@ -361,88 +327,18 @@ public final class ExecRuntime {
 
     /** A pid file can outlive its process and the pid be reused: check it is the conmon of this exec. */
     private static boolean isConmonOf(String execId, int pid) {
-        if (!alive(pid)) {
+        if (!HostProcess.alive(pid)) {
             return false;
         }
-        List<String> cmdline = commandLine(pid);
+        List<String> cmdline = HostProcess.commandLine(pid);
         int flag = cmdline.indexOf("-u");
         return !cmdline.isEmpty() && cmdline.get(0).endsWith("conmon") && cmdline.contains("--exec")
                 && flag >= 0 && flag + 1 < cmdline.size() && cmdline.get(flag + 1).equals(execId);
     }
 
-    /** Present and not a zombie: an exited conmon stays a zombie until init reaps it. */
-    private static boolean alive(int pid) {
-        String stat = readText(Path.of("/proc", Integer.toString(pid), "stat"));
-        if (stat.isEmpty()) {
-            return false;
-        }
-        char state = stat.charAt(stat.lastIndexOf(')') + 2);
-        return state != 'Z' && state != 'X';
-    }
-
-    private static List<String> commandLine(int pid) {
-        try {
-            String text = new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of() : List.of(text.split("\0"));
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    /** The msg of the last {@code "level":"error"} line of runc's JSON log, or null. */
-    static String lastRuncError(String jsonLines) {
-        String message = null;
-        for (String line : jsonLines.split("\n")) {
-            if (!line.startsWith("{")) {
-                continue;
-            }
-            try {
-                JsonNode entry = JSON.readTree(line);
-                if ("error".equals(entry.path("level").asText()) && entry.hasNonNull("msg")) {
-                    message = entry.get("msg").asText();
-                }
-            } catch (IOException e) {
-                // A torn line (runc killed mid-write) carries nothing we can use.
-            }
-        }
-        return message;
-    }
-
-    private static OptionalInt readPid(Path file) {
-        String text = readText(file).trim();
-        try {
-            return text.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(text));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return "";
-        } catch (IOException e) {
-            // ESRCH reading /proc of a process that just went: as good as absent.
-            return "";
-        }
-    }
-
     private static void closeQuietly(AttachSession session) {
         if (session != null) {
             session.close();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

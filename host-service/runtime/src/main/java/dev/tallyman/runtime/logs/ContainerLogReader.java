@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -57,17 +56,7 @@ public final class ContainerLogReader {
             throw new UncheckedIOException("read log " + log + ": " + e.getMessage(), e);
         }
         parser.flushPartials();
-        List<LogEntry> result = new ArrayList<>(entries.size());
-        for (LogEntry entry : entries) {
-            if (since.isPresent() && entry.time().isBefore(since.get())) {
-                continue;
-            }
-            if (until.isPresent() && entry.time().isAfter(until.get())) {
-                break;
-            }
-            result.add(entry);
-        }
-        return result;
+        return new LogWindow(since, until).select(entries);
     }
 
     /**

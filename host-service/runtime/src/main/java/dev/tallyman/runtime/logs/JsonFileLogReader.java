@@ -51,7 +51,7 @@ public final class JsonFileLogReader {
         for (Path file : files(log)) {
             readWhole(file, keep);
         }
-        return filter(entries, since, until);
+        return new LogWindow(since, until).select(entries);
     }
 
     /**
@@ -72,6 +72,7 @@ public final class JsonFileLogReader {
      */
     public void follow(Path log, Optional<Instant> since, Optional<Instant> until, OptionalInt tail,
                        Consumer<LogEntry> onEntry, BooleanSupplier keepGoing) {
+        LogWindow window = new LogWindow(since, until);
         FileChannel channel = null;
         try {
             long inode = -1;
@@ -105,15 +106,15 @@ public final class JsonFileLogReader {
                 LineSplitter head = new LineSplitter(keep);
                 readRange(channel, 0, position, head);
             }
-            for (LogEntry entry : filter(history, since, until)) {
+            for (LogEntry entry : window.select(history)) {
                 onEntry.accept(entry);
             }
             boolean[] past = {false};
             LineSplitter lines = new LineSplitter(entry -> {
-                if (past[0] || since.isPresent() && entry.time().isBefore(since.get())) {
+                if (past[0] || window.isBefore(entry)) {
                     return;
                 }
-                if (until.isPresent() && entry.time().isAfter(until.get())) {
+                if (window.isAfter(entry)) {
                     past[0] = true;
                     return;
                 }
@@ -213,20 +214,6 @@ public final class JsonFileLogReader {
         }
         rotated.add(log);
         return rotated;
-    }
-
-    private static List<LogEntry> filter(Iterable<LogEntry> entries, Optional<Instant> since, Optional<Instant> until) {
-        List<LogEntry> result = new ArrayList<>();
-        for (LogEntry entry : entries) {
-            if (since.isPresent() && entry.time().isBefore(since.get())) {
-                continue;
-            }
-            if (until.isPresent() && entry.time().isAfter(until.get())) {
-                break;
-            }
-            result.add(entry);
-        }
-        return result;
     }
 
     private static void readWhole(Path file, Consumer<LogEntry> sink) {

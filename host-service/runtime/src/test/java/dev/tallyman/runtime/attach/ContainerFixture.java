@@ -1,8 +1,10 @@
 package dev.tallyman.runtime.attach;
 
+import dev.tallyman.runtime.BusyboxRootfs;
 import dev.tallyman.runtime.ContainerRuntime;
 import dev.tallyman.runtime.RunningProcess;
 import dev.tallyman.runtime.RuntimeConfig;
+import dev.tallyman.runtime.RuntimeSandbox;
 import dev.tallyman.runtime.oci.ContainerProcess;
 import dev.tallyman.runtime.oci.ContainerSpecification;
 import dev.tallyman.runtime.oci.OciSpecWriter;
@@ -10,15 +12,10 @@ import dev.tallyman.runtime.oci.OciSpecWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real runc and conmon with a busybox folder as rootfs, for the attach, exec and top ITs. Remembers every
@@ -45,24 +42,11 @@ public final class ContainerFixture implements AutoCloseable {
 
     /** Fails (never skips) without root, runc or conmon. */
     public static ContainerFixture create() throws IOException {
-        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1];
-        assertThat(uid).as("these tests run runc and need root").isEqualTo("0");
-        assertThat(Path.of("/usr/sbin/runc")).isExecutable();
-        assertThat(Path.of("/usr/bin/conmon")).isExecutable();
-        return new ContainerFixture(Files.createTempDirectory("tallyman-interactive-it"));
+        return new ContainerFixture(RuntimeSandbox.create("tallyman-interactive-it"));
     }
 
     private static Path rootfs(Path dir) throws IOException {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String applet : APPLETS) {
-            Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
-        }
-        Path etc = Files.createDirectories(dir.resolve("etc"));
-        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
-        Files.writeString(etc.resolve("group"), "root:x:0:\napp:x:1000:\n");
-        Files.createDirectories(dir.resolve("tmp"));
+        BusyboxRootfs.create(dir, APPLETS);
         Files.createDirectories(dir.resolve("root"));
         return dir;
     }
@@ -104,45 +88,17 @@ public final class ContainerFixture implements AutoCloseable {
             }
         }
         ids.clear();
-        for (int pid : conmonPids) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (alive(pid) && System.nanoTime() < deadline) {
-                sleep(5);
-            }
-            if (alive(pid)) {
-                problems.add("conmon " + pid + " still alive");
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
+        problems.addAll(RuntimeSandbox.killLiveConmons(conmonPids, Duration.ofSeconds(5)));
         conmonPids.clear();
         return problems;
     }
 
-    private static boolean alive(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     public static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        RuntimeSandbox.sleep(millis);
     }
 
     @Override
     public void close() throws IOException {
-        try (Stream<Path> paths = Files.walk(work)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        RuntimeSandbox.delete(work);
     }
 }

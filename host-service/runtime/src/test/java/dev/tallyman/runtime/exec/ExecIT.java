@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,55 +25,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** docker exec under real conmon and runc. Needs root. */
 class ExecIT {
     static final Duration WAIT = Duration.ofSeconds(10);
+    static ExecFixture execFixture;
     static ContainerFixture fixture;
     static ExecRuntime execs;
 
-    final List<String> execIds = new ArrayList<>();
-
     @BeforeAll
     static void setUp() throws IOException {
-        fixture = ContainerFixture.create();
-        execs = new ExecRuntime(fixture.runtime);
+        execFixture = ExecFixture.create();
+        fixture = execFixture.containers;
+        execs = execFixture.execs;
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (fixture != null) {
-            fixture.close();
+        if (execFixture != null) {
+            execFixture.close();
         }
     }
 
     /** Deleting the containers kills their exec'd processes; then each exec's conmon exits and its files go. */
     @AfterEach
     void cleanUp() {
-        List<String> problems = new ArrayList<>(fixture.removeAll());
-        for (String execId : execIds) {
-            try {
-                execs.remove(execId);
-            } catch (RuntimeException e) {
-                problems.add(execId + ": " + e.getMessage());
-            }
-        }
+        List<String> problems = execFixture.removeAll();
         assertThat(execs.list()).as("exec files left").isEmpty();
         assertThat(problems).as("leftovers after the test").isEmpty();
-    }
-
-    String newExecId() {
-        String id = "exec-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        execIds.add(id);
-        return id;
     }
 
     String runningContainer() {
         String id = fixture.newId();
         fixture.run(id, "sleep", "100");
         return id;
-    }
-
-    ExecProcess exec(String containerId, String execId, ExecSpec spec) {
-        ExecProcess process = execs.exec(containerId, execId, spec);
-        fixture.remember(process.conmonPid());
-        return process;
     }
 
     static byte[] bytes(String text) {
@@ -84,8 +64,9 @@ class ExecIT {
     @Test
     void outputKeepsItsStreamsAndTheExitCodeIsKept() throws Exception {
         String container = runningContainer();
-        String execId = newExecId();
-        ExecProcess process = exec(container, execId, ExecSpec.of("sh", "-c", "echo out; echo err >&2; exit 3"));
+        String execId = execFixture.newExecId();
+        ExecProcess process = execFixture.exec(container, execId,
+                ExecSpec.of("sh", "-c", "echo out; echo err >&2; exit 3"));
         try (AttachSession session = process.session().orElseThrow()) {
             OutputCollector output = new OutputCollector(session);
             assertThat(output.awaitEnd(WAIT)).isTrue();
@@ -103,8 +84,8 @@ class ExecIT {
     void firstOutputOfAFastProcessIsNotLost() throws Exception {
         String container = runningContainer();
         for (int i = 0; i < 5; i++) {
-            String execId = newExecId();
-            try (AttachSession session = exec(container, execId, ExecSpec.of("echo", "first")).session()
+            String execId = execFixture.newExecId();
+            try (AttachSession session = execFixture.exec(container, execId, ExecSpec.of("echo", "first")).session()
                     .orElseThrow()) {
                 OutputCollector output = new OutputCollector(session);
                 assertThat(output.awaitEnd(WAIT)).isTrue();
@@ -117,10 +98,10 @@ class ExecIT {
     @Test
     void environmentUserAndWorkingDirectoryApply() throws Exception {
         String container = runningContainer();
-        String execId = newExecId();
+        String execId = execFixture.newExecId();
         ExecSpec spec = new ExecSpec(List.of("sh", "-c", "echo $GREETING; id -u; id -g; pwd; echo $PATH"),
                 List.of("GREETING=hi"), "app", "/tmp", false, false, false);
-        try (AttachSession session = exec(container, execId, spec).session().orElseThrow()) {
+        try (AttachSession session = execFixture.exec(container, execId, spec).session().orElseThrow()) {
             OutputCollector output = new OutputCollector(session);
             assertThat(output.awaitEnd(WAIT)).isTrue();
             assertThat(output.stdout()).isEqualTo("hi\n1000\n1000\n/tmp\n"
@@ -132,9 +113,9 @@ class ExecIT {
     @Test
     void stdinIsReadUntilTheClientEndsIt() throws Exception {
         String container = runningContainer();
-        String execId = newExecId();
+        String execId = execFixture.newExecId();
         ExecSpec spec = new ExecSpec(List.of("sh", "-c", "cat; echo done"), List.of(), "", "", false, true, false);
-        try (AttachSession session = exec(container, execId, spec).session().orElseThrow()) {
+        try (AttachSession session = execFixture.exec(container, execId, spec).session().orElseThrow()) {
             OutputCollector output = new OutputCollector(session);
             session.writeStdin(bytes("hello\n"));
             assertThat(output.awaitStdout("hello\n", WAIT)).isTrue();
@@ -148,9 +129,9 @@ class ExecIT {
     @Test
     void terminalExecResizesAndExits() throws Exception {
         String container = runningContainer();
-        String execId = newExecId();
+        String execId = execFixture.newExecId();
         ExecSpec spec = new ExecSpec(List.of("sh"), List.of(), "", "", true, true, false);
-        try (AttachSession session = exec(container, execId, spec).session().orElseThrow()) {
+        try (AttachSession session = execFixture.exec(container, execId, spec).session().orElseThrow()) {
             OutputCollector output = new OutputCollector(session);
             execs.resize(execId, 20, 70);
             session.writeStdin(bytes("stty size; echo $TERM; tty\n"));
@@ -165,10 +146,10 @@ class ExecIT {
     @Test
     void detachedExecRunsWithoutAClient() throws Exception {
         String container = runningContainer();
-        String execId = newExecId();
+        String execId = execFixture.newExecId();
         ExecSpec spec = new ExecSpec(List.of("sh", "-c", "echo ran > /tmp/" + execId), List.of(), "", "", false,
                 false, true);
-        ExecProcess process = exec(container, execId, spec);
+        ExecProcess process = execFixture.exec(container, execId, spec);
         assertThat(process.session()).isEmpty();
         assertThat(execs.awaitExit(execId, WAIT)).hasValue(0);
         assertThat(Files.readString(fixture.rootfs.resolve("tmp").resolve(execId))).isEqualTo("ran\n");
@@ -177,8 +158,8 @@ class ExecIT {
     @Test
     void missingExecutableFailsWithDockersText() {
         String container = runningContainer();
-        String execId = newExecId();
-        assertThatThrownBy(() -> exec(container, execId, ExecSpec.of("nosuch")))
+        String execId = execFixture.newExecId();
+        assertThatThrownBy(() -> execFixture.exec(container, execId, ExecSpec.of("nosuch")))
                 .isInstanceOfSatisfying(ExecStartException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(126);
                     assertThat(e.getMessage()).isEqualTo("OCI runtime exec failed: exec failed: unable to start "
@@ -191,11 +172,11 @@ class ExecIT {
     @Test
     void unknownUserAndMissingDirectoryFailLikeDocker() {
         String container = runningContainer();
-        assertThatThrownBy(() -> exec(container, newExecId(),
+        assertThatThrownBy(() -> execFixture.exec(container, execFixture.newExecId(),
                 new ExecSpec(List.of("true"), List.of(), "nobody2", "", false, false, false)))
                 .isInstanceOf(ExecStartException.class)
                 .hasMessage("unable to find user nobody2: no matching entries in passwd file");
-        assertThatThrownBy(() -> exec(container, newExecId(),
+        assertThatThrownBy(() -> execFixture.exec(container, execFixture.newExecId(),
                 new ExecSpec(List.of("pwd"), List.of(), "", "/nonexist", false, false, false)))
                 .isInstanceOf(ExecStartException.class)
                 .hasMessage("OCI runtime exec failed: exec failed: unable to start container process: chdir to cwd "
@@ -210,7 +191,7 @@ class ExecIT {
         while (fixture.runtime.exitStatus(container).isEmpty() && System.nanoTime() < deadline) {
             ContainerFixture.sleep(2);
         }
-        assertThatThrownBy(() -> exec(container, newExecId(), ExecSpec.of("true")))
+        assertThatThrownBy(() -> execFixture.exec(container, execFixture.newExecId(), ExecSpec.of("true")))
                 .isInstanceOf(ContainerRuntimeException.class)
                 .hasMessageEndingWith("container is not running");
     }
@@ -218,12 +199,13 @@ class ExecIT {
     @Test
     void removeRefusesARunningExec() {
         String container = runningContainer();
-        String execId = newExecId();
-        exec(container, execId, new ExecSpec(List.of("sleep", "100"), List.of(), "", "", false, false, true));
+        String execId = execFixture.newExecId();
+        execFixture.exec(container, execId,
+                new ExecSpec(List.of("sleep", "100"), List.of(), "", "", false, false, true));
         assertThat(execs.running(execId)).isTrue();
         assertThatThrownBy(() -> execs.remove(execId)).isInstanceOf(ContainerRuntimeException.class)
                 .hasMessage("remove exec " + execId + ": exec is running");
-        assertThatThrownBy(() -> exec(container, execId, ExecSpec.of("true")))
+        assertThatThrownBy(() -> execFixture.exec(container, execId, ExecSpec.of("true")))
                 .isInstanceOf(ContainerRuntimeException.class).hasMessageContaining("exec id already used");
     }
 
@@ -232,9 +214,10 @@ class ExecIT {
         String container = runningContainer();
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 13; i++) {
-            String execId = newExecId();
+            String execId = execFixture.newExecId();
             long begin = System.nanoTime();
-            try (AttachSession session = exec(container, execId, ExecSpec.of("true")).session().orElseThrow()) {
+            try (AttachSession session = execFixture.exec(container, execId, ExecSpec.of("true")).session()
+                    .orElseThrow()) {
                 OutputCollector output = new OutputCollector(session);
                 assertThat(output.awaitEnd(WAIT)).isTrue();
             }

@@ -112,15 +112,4 @@ class ExecProcessSpecTest {
                 false));
         assertThat(container.toString()).isEqualTo(before);
     }
-
-    @Test
-    void runcsLastErrorIsPicked() {
-        String log = """
-                {"level":"warning","msg":"something","time":"t"}
-                {"level":"error","msg":"exec failed: first","time":"t"}
-                {"level":"error","msg":"exec failed: last","time":"t"}
-                {"level":"err""";
-        assertThat(ExecRuntime.lastRuncError(log)).isEqualTo("exec failed: last");
-        assertThat(ExecRuntime.lastRuncError("")).isNull();
-    }
 }

@@ -2,8 +2,7 @@ package dev.tallyman.runtime.top;
 
 import dev.tallyman.runtime.ContainerRuntimeException;
 import dev.tallyman.runtime.attach.ContainerFixture;
-import dev.tallyman.runtime.exec.ExecProcess;
-import dev.tallyman.runtime.exec.ExecRuntime;
+import dev.tallyman.runtime.exec.ExecFixture;
 import dev.tallyman.runtime.exec.ExecSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,47 +18,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** docker top against real containers and the host's ps. Needs root. */
 class ContainerTopIT {
+    static ExecFixture execFixture;
     static ContainerFixture fixture;
     static ContainerTop top;
-    static ExecRuntime execs;
-    final List<String> execIds = new ArrayList<>();
 
     @BeforeAll
     static void setUp() throws IOException {
-        fixture = ContainerFixture.create();
+        execFixture = ExecFixture.create();
+        fixture = execFixture.containers;
         top = new ContainerTop(fixture.runtime);
-        execs = new ExecRuntime(fixture.runtime);
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (fixture != null) {
-            fixture.close();
+        if (execFixture != null) {
+            execFixture.close();
         }
     }
 
     @AfterEach
     void cleanUp() {
-        List<String> problems = new ArrayList<>(fixture.removeAll());
-        for (String execId : execIds) {
-            try {
-                execs.remove(execId);
-            } catch (RuntimeException e) {
-                problems.add(execId + ": " + e.getMessage());
-            }
-        }
-        assertThat(problems).as("leftovers after the test").isEmpty();
+        assertThat(execFixture.removeAll()).as("leftovers after the test").isEmpty();
     }
 
     /** A container running sleep 100, with an exec'd sleep 200 beside it. */
     String containerWithTwoProcesses() {
         String id = fixture.newId();
         fixture.run(id, "sleep", "100");
-        String execId = "exec-" + id;
-        execIds.add(execId);
-        ExecProcess exec = execs.exec(id, execId, new ExecSpec(List.of("sleep", "200"), List.of(), "", "", false,
-                false, true));
-        fixture.remember(exec.conmonPid());
+        execFixture.exec(id, "exec-" + id, new ExecSpec(List.of("sleep", "200"), List.of(), "", "", false, false,
+                true));
         return id;
     }
 
