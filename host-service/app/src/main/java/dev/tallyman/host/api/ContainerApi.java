@@ -575,7 +575,8 @@ public final class ContainerApi {
                 byte[] bytes = entry.bytes();
                 if (details) {
                     // --details: the log's attributes (from --log-opt labels/env) before each line, as Docker prints them.
-                    String attrs = entry.attrs().entrySet().stream().map(a -> a.getKey() + "=" + a.getValue())
+                    // Sorted by key, as Docker writes them.
+                    String attrs = new java.util.TreeMap<>(entry.attrs()).entrySet().stream().map(a -> a.getKey() + "=" + a.getValue())
                             .collect(java.util.stream.Collectors.joining(","));
                     byte[] prefix = (attrs + " ").getBytes(StandardCharsets.UTF_8);
                     byte[] joined = new byte[prefix.length + bytes.length];
