@@ -529,10 +529,10 @@ public final class ContainerApi {
         }
         do {
             Optional<StatsSample> current = tools.runtime().stats(c.id());
-            ObjectNode body = current.map(sample -> DockerStats.json(c.id(), "/" + c.name(), sample, Optional.empty(), networks))
-                    .orElse(null);
+            ObjectNode body;
             if (current.isPresent()) {
-                body = DockerStats.json(c.id(), "/" + c.name(), current.get(), streamPrevious(previous, stream, oneShot), networks);
+                // one-shot: a single sample without the previous one, so no CPU delta, as Docker answers it.
+                body = DockerStats.json(c.id(), "/" + c.name(), current.get(), oneShot ? Optional.empty() : previous, networks);
             } else {
                 body = request.mapper().createObjectNode().put("id", c.id()).put("name", "/" + c.name())
                         .put("read", DockerStats.ZERO_TIME).put("preread", DockerStats.ZERO_TIME);
@@ -547,10 +547,6 @@ public final class ContainerApi {
         if (!gone.get()) {
             response.end();
         }
-    }
-
-    private static Optional<StatsSample> streamPrevious(Optional<StatsSample> previous, boolean stream, boolean oneShot) {
-        return oneShot ? Optional.empty() : previous;
     }
 
     private void logs(ApiRequest request) {

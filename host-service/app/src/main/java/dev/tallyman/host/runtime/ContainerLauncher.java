@@ -2,7 +2,6 @@ package dev.tallyman.host.runtime;
 
 import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.runtime.ContainerRuntime;
-import dev.tallyman.runtime.ContainerStartException;
 import dev.tallyman.runtime.RunningProcess;
 import dev.tallyman.runtime.attach.ContainerAttach;
 import dev.tallyman.runtime.logs.JsonFileLogShipper;
@@ -228,10 +227,5 @@ public final class ContainerLauncher {
 
     public ContainerRuntime runtime() {
         return runtime;
-    }
-
-    /** Thrown out of {@link #launch} when runc refused the process; re-exported so callers need not know runc. */
-    public static boolean isStartFailure(RuntimeException e) {
-        return e instanceof ContainerStartException;
     }
 }
