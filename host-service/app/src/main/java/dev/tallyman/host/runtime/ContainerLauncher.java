@@ -182,11 +182,11 @@ public final class ContainerLauncher {
     }
 
     private static NetworkSpec networkSpec(String mode) {
-        return new NetworkSpec(mode, mode, Map.of());
+        return NetworkSpec.plain(mode, mode);
     }
 
     private static Endpoint endpoint(String id, ContainerSpec spec) {
-        return new Endpoint(id, spec.hostname(), List.of());
+        return Endpoint.bare(id);
     }
 
     /** One teardown step that may fail with a checked exception; a failure is logged and the next step runs. */

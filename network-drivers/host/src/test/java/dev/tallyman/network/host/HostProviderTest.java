@@ -21,7 +21,7 @@ class HostProviderTest {
     @Test
     void joiningSharesTheHostNamespace() {
         var driver = new HostProvider().create(Path.of("/nonexistent"), Map.of());
-        var network = new NetworkSpec("h1", "host", Map.of());
-        assertThat(driver.join(network, new Endpoint("c1", "c1", List.of())).mode()).isEqualTo(Attachment.Mode.HOST);
+        var network = NetworkSpec.plain("h1", "host");
+        assertThat(driver.join(network, Endpoint.bare("c1")).mode()).isEqualTo(Attachment.Mode.HOST);
     }
 }

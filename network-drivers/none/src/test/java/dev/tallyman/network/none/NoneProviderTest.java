@@ -21,8 +21,8 @@ class NoneProviderTest {
     @Test
     void joiningGivesAFreshNamespaceWithLoopbackOnly() {
         var driver = new NoneProvider().create(Path.of("/nonexistent"), Map.of());
-        var network = new NetworkSpec("n1", "none", Map.of());
-        Attachment attachment = driver.join(network, new Endpoint("c1", "c1", List.of()));
+        var network = NetworkSpec.plain("n1", "none");
+        Attachment attachment = driver.join(network, Endpoint.bare("c1"));
         assertThat(attachment.mode()).isEqualTo(Attachment.Mode.NEW);
         assertThat(attachment.namespacePath()).isEmpty();
     }
