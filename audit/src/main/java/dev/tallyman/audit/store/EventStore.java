@@ -4,6 +4,8 @@ import dev.tallyman.audit.event.Event;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The append-only record of everything Tallyman did and saw. Appends are the only writes.
@@ -19,6 +21,20 @@ public interface EventStore {
      */
     List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
                                Actor actor, UUID correlationId);
+
+    /**
+     * The same append without waiting: the future completes once the events are committed (or fails as
+     * {@link #append} would throw). Several appends in flight from one caller commit together.
+     */
+    CompletableFuture<List<RecordedEvent>> appendAsync(StreamId stream, ExpectedVersion expected,
+                                                       List<? extends Event> events, Actor actor, UUID correlationId);
+
+    /**
+     * Calls {@code listener} after each commit of this store with the committed events in position order, one
+     * commit at a time and before the appending callers are answered: a fold fed by it sees every event of this
+     * store once and in order, and a caller finds its own events folded when its append returns.
+     */
+    void onCommit(Consumer<List<RecordedEvent>> listener);
 
     /** Every event of one stream in version order; empty when the stream does not exist. */
     List<RecordedEvent> readStream(StreamId stream);

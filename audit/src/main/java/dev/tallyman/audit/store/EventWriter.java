@@ -12,13 +12,13 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -36,7 +36,9 @@ import javax.sql.DataSource;
  * fresh connection for the next one.
  */
 final class EventWriter {
+    private static final System.Logger LOG = System.getLogger(EventWriter.class.getName());
     private static final int MAX_APPENDS_PER_BATCH = 256;
+    private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
     private static final String INSERT = "insert into events (position, stream_id, version, type, payload,"
             + " actor_kind, actor_uid, actor_pid, actor_user_name, actor_tls_subject, correlation_id, occurred_at,"
             + " previous_hash, hash) values (?, ?, ?, ?, cast(? as json), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -45,15 +47,23 @@ final class EventWriter {
     private final Clock clock;
     private final CommitSignal commits;
     private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
+    private final Consumer<List<RecordedEvent>> onCommit;
     private final Thread thread;
     private volatile boolean stopping;
     // only touched by the writer thread
     private Connection connection;
+    private final StreamVersions versions = new StreamVersions();
+    private int lastBatchSize;
 
-    EventWriter(DataSource dataSource, Clock clock, CommitSignal commits) {
+    /**
+     * @param onCommit runs on the writer thread after each commit with the batch's events in position order,
+     *                 before any caller of the batch is answered, so what it folds is never out of order
+     */
+    EventWriter(DataSource dataSource, Clock clock, CommitSignal commits, Consumer<List<RecordedEvent>> onCommit) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.commits = commits;
+        this.onCommit = onCommit;
         this.thread = new Thread(this::run, "tallyman-event-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -102,7 +112,34 @@ final class EventWriter {
             List<PendingAppend> batch = new ArrayList<>();
             batch.add(first);
             queue.drainTo(batch, MAX_APPENDS_PER_BATCH - 1);
+            gather(batch);
+            lastBatchSize = batch.size();
             write(batch);
+        }
+    }
+
+    /**
+     * The callers the last commit answered are likely to append again within microseconds; a commit costs an
+     * fsync either way, so waiting a moment for them to join this batch is cheaper than leaving them for the next.
+     * Only waits when the last batch was bigger, so a lone caller never waits.
+     */
+    private void gather(List<PendingAppend> batch) {
+        long until = System.nanoTime() + GATHER_NANOS;
+        while (batch.size() < lastBatchSize && batch.size() < MAX_APPENDS_PER_BATCH) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                PendingAppend next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                queue.drainTo(batch, MAX_APPENDS_PER_BATCH - batch.size());
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
@@ -114,6 +151,7 @@ final class EventWriter {
             last = commitBatch(batch, written, refused);
         } catch (SQLException | RuntimeException e) {
             rollbackAndDropConnection();
+            versions.forget();
             String cause = e.getMessage();
             for (PendingAppend append : batch) {
                 RuntimeException refusal = refused.get(append);
@@ -123,6 +161,19 @@ final class EventWriter {
             return;
         }
         commits.committed(last);
+        List<RecordedEvent> inOrder = new ArrayList<>();
+        for (PendingAppend append : batch) {
+            inOrder.addAll(written.getOrDefault(append, List.of()));
+        }
+        if (!inOrder.isEmpty()) {
+            try {
+                onCommit.accept(inOrder);
+            } catch (RuntimeException e) {
+                // The events are committed: a failing listener must not turn them into failed appends.
+                LOG.log(System.Logger.Level.ERROR, "fold committed events " + inOrder.get(0).position() + ".."
+                        + last + ": " + e.getMessage(), e);
+            }
+        }
         for (PendingAppend append : batch) {
             RuntimeException refusal = refused.get(append);
             if (refusal != null) {
@@ -137,19 +188,22 @@ final class EventWriter {
     private long commitBatch(List<PendingAppend> batch, Map<PendingAppend, List<RecordedEvent>> written,
                              Map<PendingAppend, RuntimeException> refused) throws SQLException {
         Connection c = connection();
-        try (Statement lock = c.createStatement()) {
-            lock.execute("lock table events in exclusive mode");
-        }
         long position = 0;
         String previousHash = EventHash.GENESIS;
-        try (Statement head = c.createStatement();
-             ResultSet rs = head.executeQuery("select position, hash from events order by position desc limit 1")) {
-            if (rs.next()) {
-                position = rs.getLong(1);
-                previousHash = rs.getString(2);
+        // One round trip for both: the lock makes every other writer wait until commit, the head read after it
+        // is then final for this transaction.
+        try (Statement head = c.createStatement()) {
+            head.execute("lock table events in exclusive mode;"
+                    + " select position, hash from events order by position desc limit 1");
+            head.getMoreResults();
+            try (ResultSet rs = head.getResultSet()) {
+                if (rs.next()) {
+                    position = rs.getLong(1);
+                    previousHash = rs.getString(2);
+                }
             }
         }
-        Map<StreamId, Long> versions = currentVersions(c, batch);
+        Map<StreamId, Long> versions = this.versions.current(c, position, batch);
         boolean any = false;
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
             for (PendingAppend append : batch) {
@@ -184,6 +238,7 @@ final class EventWriter {
             }
         }
         c.commit();
+        this.versions.committed(position, versions);
         return position;
     }
 
@@ -204,24 +259,6 @@ final class EventWriter {
         insert.setObject(12, OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC));
         insert.setString(13, previousHash);
         insert.setString(14, hash);
-    }
-
-    private static Map<StreamId, Long> currentVersions(Connection c, List<PendingAppend> batch) throws SQLException {
-        LinkedHashSet<String> streams = new LinkedHashSet<>();
-        for (PendingAppend append : batch) {
-            streams.add(append.stream().value());
-        }
-        Map<StreamId, Long> versions = new HashMap<>();
-        try (PreparedStatement query = c.prepareStatement(
-                "select stream_id, max(version) from events where stream_id = any(?) group by stream_id")) {
-            query.setArray(1, c.createArrayOf("text", streams.toArray()));
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    versions.put(new StreamId(rs.getString(1)), rs.getLong(2));
-                }
-            }
-        }
-        return versions;
     }
 
     // One connection held for the writer's life: a pool round trip per batch buys nothing for a single writer.

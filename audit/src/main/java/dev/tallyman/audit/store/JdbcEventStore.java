@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
@@ -44,7 +46,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     public JdbcEventStore(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.codec = new EventCodec();
-        this.writer = new EventWriter(dataSource, Objects.requireNonNull(clock, "clock"), commits);
+        this.writer = new EventWriter(dataSource, Objects.requireNonNull(clock, "clock"), commits, this::committed);
     }
 
     /** Creates or upgrades the {@code events} table in the connection's current schema (Flyway, {@code classpath:db/migration}). */
@@ -54,6 +56,19 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    private final List<Consumer<List<RecordedEvent>>> commitListeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCommit(Consumer<List<RecordedEvent>> listener) {
+        commitListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void committed(List<RecordedEvent> events) {
+        for (Consumer<List<RecordedEvent>> listener : commitListeners) {
+            listener.accept(events);
+        }
     }
 
     /** Signalled after every commit of this store, with the last position committed. */
@@ -68,6 +83,23 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     @Override
     public List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
                                       Actor actor, UUID correlationId) {
+        CompletableFuture<List<RecordedEvent>> result = appendAsync(stream, expected, events, actor, correlationId);
+        try {
+            // join, not get: once queued the append cannot be taken back, so an interrupt must not hide its outcome
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                // rethrown as is so callers can catch WrongExpectedVersionException; the writer thread's stack adds nothing
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<RecordedEvent>> appendAsync(StreamId stream, ExpectedVersion expected,
+                                                              List<? extends Event> events, Actor actor,
+                                                              UUID correlationId) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(expected, "expected version");
         Objects.requireNonNull(correlationId, "correlation id");
@@ -88,16 +120,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         }
         CompletableFuture<List<RecordedEvent>> result = new CompletableFuture<>();
         writer.submit(new PendingAppend(stream, expected, copy, types, payloads, actor, correlationId, result));
-        try {
-            // join, not get: once queued the append cannot be taken back, so an interrupt must not hide its outcome
-            return result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                // rethrown as is so callers can catch WrongExpectedVersionException; the writer thread's stack adds nothing
-                throw cause;
-            }
-            throw e;
-        }
+        return result;
     }
 
     private static void checkActor(StreamId stream, Actor actor) {

@@ -9,16 +9,21 @@ import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.audit.store.WrongExpectedVersionException;
 import dev.tallyman.host.projections.Projections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Where commands write: appends to the event store and folds what was appended into the projections before
- * returning, so the caller's next read sees its own write.
+ * Where commands write: appends to the event store, whose writer folds every commit into the projections in
+ * position order before the append returns, so the caller's next read sees its own write.
  *
- * <p>One lock covers "check the projection, then append": a name checked free cannot be taken by another
- * request before this one's intent is on the record. Effects (mounts, runc) run outside the lock.
+ * <p>Appends take no lock here: concurrent commands' appends meet in the store's writer and commit together.
+ * A command that checks one object and then appends to that object's stream does so
+ * {@link #optimistically}: it appends with the version its check saw, and a command that raced it is told by
+ * the store and checks again. Rules that span streams (a name is free, an address is not taken) are checked
+ * under {@link #atomically}, which admits one such check-then-append at a time; effects (mounts, runc) run
+ * outside both.
  */
 public final class Journal {
     private static final Logger LOG = Logger.getLogger(Journal.class);
@@ -27,22 +32,54 @@ public final class Journal {
     private final Projections projections;
     private final ReentrantLock lock = new ReentrantLock();
 
+    // How often a check-then-append that lost a race checks again before the caller gets a 409.
+    private static final int OPTIMISTIC_ATTEMPTS = 8;
+
     public Journal(EventStore store, Projections projections) {
         this.store = store;
         this.projections = projections;
+        store.onCommit(events -> events.forEach(projections::apply));
     }
 
+    /**
+     * Appends and returns once the events are committed and folded. A stream that is not at the expected
+     * version fails with {@link VersionConflict}, a 409 unless {@link #optimistically} retries it.
+     */
     public List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
                                       CommandContext context) {
-        lock.lock();
         try {
-            List<RecordedEvent> recorded = store.append(stream, expected, events, context.actor(), context.correlationId());
-            recorded.forEach(projections::apply);
-            return recorded;
+            return store.append(stream, expected, events, context.actor(), context.correlationId());
         } catch (WrongExpectedVersionException e) {
-            throw EngineException.conflict(e.getMessage());
-        } finally {
-            lock.unlock();
+            throw new VersionConflict(e);
+        }
+    }
+
+    /**
+     * Queues an append and returns at once; the future completes when the events are committed and folded, or
+     * fails as {@link #append} would throw. For a command that must hold an in-memory reservation only until
+     * its append has its place in the writer's queue, not until the commit.
+     */
+    public CompletableFuture<RecordedEvent> appendQueued(StreamId stream, ExpectedVersion expected, Event event,
+                                                         CommandContext context) {
+        return store.appendAsync(stream, expected, List.of(event), context.actor(), context.correlationId())
+                .handle((recorded, failure) -> {
+                    if (failure == null) {
+                        return recorded.get(0);
+                    }
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof WrongExpectedVersionException e) {
+                        throw new VersionConflict(e);
+                    }
+                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                });
+    }
+
+    /** Waits for an {@link #appendQueued} append, rethrowing its failure as {@link #append} would. */
+    public static RecordedEvent await(CompletableFuture<RecordedEvent> queued) {
+        try {
+            return queued.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
@@ -50,7 +87,28 @@ public final class Journal {
         return append(stream, expected, List.of(event), context).get(0);
     }
 
-    /** Runs a check-then-append sequence with no other writer in between. */
+    /**
+     * Runs a check of one object followed by appends to its stream at the version the check saw; when another
+     * command appended to that stream in between, runs the check again (which then sees the other command's
+     * effect and may answer differently), up to a few times, then answers 409.
+     */
+    public <T> T optimistically(Supplier<T> checkThenAppend) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return checkThenAppend.get();
+            } catch (VersionConflict e) {
+                if (attempt >= OPTIMISTIC_ATTEMPTS) {
+                    throw EngineException.conflict(e.getMessage());
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Runs a check-then-append sequence with no other {@code atomically} sequence in between: for rules that
+     * span streams, such as unique names. Plain appends and optimistic commands are not held up by it.
+     */
     public <T> T atomically(Supplier<T> checkThenAppend) {
         lock.lock();
         try {

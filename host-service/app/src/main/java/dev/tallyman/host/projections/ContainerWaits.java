@@ -80,7 +80,9 @@ public final class ContainerWaits {
 
     private static void complete(List<CompletableFuture<Exit>> futures, Exit exit) {
         if (futures != null) {
-            futures.forEach(f -> f.complete(exit));
+            // Events are folded on the event store's writer thread: what waits on these futures (and may append
+            // events itself) must run elsewhere, or it would wait for the writer from the writer.
+            futures.forEach(f -> f.completeAsync(() -> exit));
         }
     }
 }

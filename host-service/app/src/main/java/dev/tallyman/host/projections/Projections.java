@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * The current state of everything, folded from events in position order. The same fold serves the live
  * service and a rebuild from the store, so a test can compare the two.
  *
- * <p>Writers call {@link #apply} one at a time (the {@link dev.tallyman.host.commands.Journal} holds its lock
- * while it appends and applies); readers call the query methods, which are synchronized on this object.
+ * <p>The event store's writer thread calls {@link #apply} with each commit's events in position order (see
+ * {@link dev.tallyman.host.commands.Journal}); readers call the query methods, which are synchronized on this
+ * object.
  */
 public final class Projections {
     private final ContainerProjection containers = new ContainerProjection();

@@ -111,7 +111,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
             launcher.drainLogs(v.id(), v.spec());
             launcher.teardown(v.id(), v.spec());
         });
-        boolean recorded = journal.atomically(() -> {
+        boolean recorded = journal.optimistically(() -> {
             ContainerView view = finder.byId(status.id()).orElse(null);
             boolean alive = view != null && alive(view);
             if (alive) {
@@ -122,7 +122,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
                     facts.add(new dev.tallyman.audit.event.ContainerEvent.ContainerOomKilled(status.id()));
                 }
                 facts.add(new ContainerDied(status.id(), status.exitCode(), status.oomKilled(), finished));
-                journal.append(StreamId.container(status.id()), ExpectedVersion.any(), facts, context);
+                journal.append(StreamId.container(status.id()), ExpectedVersion.exactly(view.version()), facts, context);
             }
             return alive;
         });

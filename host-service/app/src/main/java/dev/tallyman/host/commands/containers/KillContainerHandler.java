@@ -25,12 +25,12 @@ public final class KillContainerHandler {
 
     public void handle(String reference, String signalText, CommandContext context) {
         int signal = Signals.parse(signalText == null || signalText.isEmpty() ? "KILL" : signalText);
-        ContainerView view = journal.atomically(() -> {
+        ContainerView view = journal.optimistically(() -> {
             ContainerView found = finder.require(reference);
             if (!found.isRunning()) {
                 throw EngineException.conflict("cannot kill container: " + reference + ": container " + found.id() + " is not running");
             }
-            journal.append(StreamId.container(found.id()), ExpectedVersion.any(),
+            journal.append(StreamId.container(found.id()), ExpectedVersion.exactly(found.version()),
                     new ContainerKillRequested(found.id(), Integer.toString(signal)), context);
             return found;
         });

@@ -27,7 +27,7 @@ public final class PauseContainerHandler {
     }
 
     public void pause(String reference, CommandContext context) {
-        ContainerView c = journal.atomically(() -> {
+        ContainerView c = journal.optimistically(() -> {
             ContainerView found = finder.require(reference);
             if (found.state() == ContainerState.PAUSED) {
                 throw EngineException.conflict("Container " + found.id() + " is already paused");
@@ -35,7 +35,7 @@ public final class PauseContainerHandler {
             if (found.state() != ContainerState.RUNNING) {
                 throw EngineException.conflict("Container " + found.id() + " is not running");
             }
-            journal.append(StreamId.container(found.id()), ExpectedVersion.any(), new ContainerPauseRequested(found.id()), context);
+            journal.append(StreamId.container(found.id()), ExpectedVersion.exactly(found.version()), new ContainerPauseRequested(found.id()), context);
             return found;
         });
         try {
@@ -48,12 +48,12 @@ public final class PauseContainerHandler {
     }
 
     public void unpause(String reference, CommandContext context) {
-        ContainerView c = journal.atomically(() -> {
+        ContainerView c = journal.optimistically(() -> {
             ContainerView found = finder.require(reference);
             if (found.state() != ContainerState.PAUSED) {
                 throw EngineException.conflict("Container " + found.id() + " is not paused");
             }
-            journal.append(StreamId.container(found.id()), ExpectedVersion.any(), new ContainerUnpauseRequested(found.id()), context);
+            journal.append(StreamId.container(found.id()), ExpectedVersion.exactly(found.version()), new ContainerUnpauseRequested(found.id()), context);
             return found;
         });
         try {

@@ -42,7 +42,7 @@ public final class RemoveContainerHandler implements AutoRemover {
 
     public void handle(String reference, boolean force, CommandContext context) {
         CompletableFuture<ContainerWaits.Exit>[] exit = new CompletableFuture[1];
-        ContainerView view = journal.atomically(() -> {
+        ContainerView view = journal.optimistically(() -> {
             ContainerView found = finder.require(reference);
             if (found.state() == ContainerState.REMOVING) {
                 throw EngineException.conflict("removal of container " + reference + " is already in progress");
@@ -52,7 +52,7 @@ public final class RemoveContainerHandler implements AutoRemover {
                         + "\": container is running: stop the container before removing or force remove");
             }
             exit[0] = waits.register(journal.projections(), found.id(), ContainerWaits.Condition.NOT_RUNNING);
-            journal.append(StreamId.container(found.id()), ExpectedVersion.any(), new ContainerRemoveRequested(found.id(), force), context);
+            journal.append(StreamId.container(found.id()), ExpectedVersion.exactly(found.version()), new ContainerRemoveRequested(found.id(), force), context);
             return found;
         });
         // Outside the journal's lock: the exit recorder needs it to put the death on the record.

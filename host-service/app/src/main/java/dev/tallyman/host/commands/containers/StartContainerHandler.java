@@ -40,7 +40,7 @@ public final class StartContainerHandler {
     }
 
     public void handle(String reference, CommandContext context) {
-        ContainerView container = journal.atomically(() -> {
+        ContainerView container = journal.optimistically(() -> {
             ContainerView view = finder.require(reference);
             if (view.state() == ContainerState.RUNNING) {
                 throw new EngineException(EngineException.Kind.NOT_MODIFIED, "container already started");

@@ -32,6 +32,8 @@ public final class RemoveImageHandler {
     private final Journal journal;
     private final ImageLookup images;
     private final ImageStore store;
+    // image id -> names whose untag is queued but not yet committed; guarded by itself
+    private final Map<String, Set<String>> removing = new java.util.HashMap<>();
 
     public RemoveImageHandler(Journal journal, ImageLookup images, ImageStore store) {
         this.journal = journal;
@@ -41,18 +43,29 @@ public final class RemoveImageHandler {
 
     /** @return Docker's answer rows: {"Untagged": name} and {"Deleted": id} */
     public List<Map<String, String>> handle(String typed, boolean force, CommandContext context) {
+        Optional<List<Map<String, String>>> untagged = untagOnly(typed, context);
+        if (untagged.isPresent()) {
+            return untagged.get();
+        }
         List<Map<String, String>> answer = new ArrayList<>();
-        Optional<ImageView> toDelete = journal.atomically(() -> {
+        // Untags on the fast path may still be queued: hold their reservations still while deciding, and count
+        // reserved names as gone.
+        Optional<ImageView> toDelete = journal.atomically(() -> { synchronized (removing) {
             ImageView image = images.require(typed);
             Optional<String> byName = nameTyped(typed, image);
+            Set<String> reserved = removing.getOrDefault(image.id(), Set.of());
+            if (byName.isPresent() && reserved.contains(byName.get())) {
+                throw EngineException.notFound("No such image: " + typed);
+            }
+            long names = image.tags().stream().filter(t -> !reserved.contains(t)).count();
             List<ContainerView> users = journal.projections().read(p -> p.containers().all().stream()
                     .filter(c -> c.spec().imageId().equals(image.id())).toList());
             String shortId = Digest.parse(image.id()).shortHex();
-            if (byName.isPresent() && image.tags().size() > 1) {
+            if (byName.isPresent() && names > 1) {
                 untag(image, byName.get(), context, answer);
                 return Optional.empty();
             }
-            if (byName.isEmpty() && image.tags().size() > 1 && !force) {
+            if (byName.isEmpty() && names > 1 && !force) {
                 throw EngineException.conflict("conflict: unable to delete " + shortId
                         + " (must be forced) - image is referenced in multiple repositories");
             }
@@ -68,6 +81,9 @@ public final class RemoveImageHandler {
             }
             List<Event> untags = new ArrayList<>();
             for (String tag : image.tags()) {
+                if (reserved.contains(tag)) {
+                    continue; // its own untag is queued already
+                }
                 untags.add(new ImageUntagged(image.id(), tag));
                 answer.add(Map.of("Untagged", ImageLookup.familiar(tag)));
             }
@@ -81,7 +97,7 @@ public final class RemoveImageHandler {
             untags.add(new ImageDeleteRequested(image.id(), force));
             journal.append(StreamId.IMAGES, ExpectedVersion.any(), untags, context);
             return Optional.of(image);
-        });
+        } });
         if (toDelete.isEmpty()) {
             return answer;
         }
@@ -102,6 +118,50 @@ public final class RemoveImageHandler {
         // Docker lists each layer that went with the image by its chain id, top first.
         removedLayers.forEach(layer -> answer.add(Map.of("Deleted", "sha256:" + layer.value())));
         return answer;
+    }
+
+    /**
+     * The common case without the cross-stream lock: the user named one of several tags, so only that tag goes.
+     * Concurrent untags of one image must not together take its last name (Docker deletes an image with its
+     * last name), so each reserves its name in {@link #removing} before its append is queued, and a check counts
+     * reserved names as gone. The reservation is held only while the append waits for its commit.
+     *
+     * @return the answer, or empty when the request needs the full rules of {@link #handle}
+     */
+    private Optional<List<Map<String, String>>> untagOnly(String typed, CommandContext context) {
+        java.util.concurrent.CompletableFuture<dev.tallyman.audit.store.RecordedEvent> queued;
+        String imageId;
+        String name;
+        synchronized (removing) {
+            ImageView image = images.require(typed);
+            Optional<String> byName = nameTyped(typed, image);
+            Set<String> reserved = removing.getOrDefault(image.id(), Set.of());
+            if (byName.isEmpty()) {
+                return Optional.empty();
+            }
+            if (reserved.contains(byName.get())) {
+                throw EngineException.notFound("No such image: " + typed);
+            }
+            if (image.tags().stream().filter(t -> !reserved.contains(t)).count() < 2) {
+                return Optional.empty();
+            }
+            imageId = image.id();
+            name = byName.get();
+            removing.computeIfAbsent(imageId, k -> new HashSet<>()).add(name);
+            queued = journal.appendQueued(StreamId.IMAGES, ExpectedVersion.any(), new ImageUntagged(imageId, name), context);
+        }
+        try {
+            Journal.await(queued);
+        } finally {
+            synchronized (removing) {
+                Set<String> reserved = removing.get(imageId);
+                reserved.remove(name);
+                if (reserved.isEmpty()) {
+                    removing.remove(imageId);
+                }
+            }
+        }
+        return Optional.of(List.of(Map.of("Untagged", ImageLookup.familiar(name))));
     }
 
     private void untag(ImageView image, String name, CommandContext context, List<Map<String, String>> answer) {

@@ -1,0 +1,188 @@
+package dev.tallyman.host.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.ContainerSpec;
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.store.Actor;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.JdbcEventStore;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.audit.store.StreamId;
+import dev.tallyman.host.it.TallymanProcess;
+import dev.tallyman.host.it.TestDatabase;
+import dev.tallyman.host.projections.Projections;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The event store alone, for ops/bench/journal (runs only with -Dbench.journal=true): events/s appended by 8
+ * writers with the hash chain, replay of the store into the projections in events/s, and the time a service
+ * started on a store of --events events (default 1,000,000) takes to answer its first {@code _ping}.
+ *
+ * <p>The events are containers' lives as the service writes them (create, start, death, removal, one stream
+ * per container), appended through the store's public API with expected versions, so the figures include the
+ * codec, the hash chain, the version checks and the fold.
+ */
+class JournalBenchIT {
+    private static final int WRITERS = 8;
+    private static final int IN_FLIGHT_PER_WRITER = 32;
+    private static final ContainerSpec SPEC = new ContainerSpec("busybox", "sha256:" + "a".repeat(64), List.of(),
+            List.of("true"), List.of("PATH=/bin"), "", "", "c", Map.of(), "none", false, false, false, "overlay2");
+
+    @Test
+    void appendReplayAndBoot() throws Exception {
+        assumeTrue(Boolean.getBoolean("bench.journal"), "a benchmark: run it with ops/bench/journal");
+        long total = Long.getLong("bench.events", 1_000_000L);
+        try (TestDatabase database = new TestDatabase()) {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setUrl(database.url());
+            dataSource.setUser(database.user);
+            dataSource.setPassword(database.password);
+            JdbcEventStore.migrate(dataSource);
+
+            double appendRate;
+            try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+                long start = System.nanoTime();
+                long appended = fill(store, total);
+                appendRate = appended / ((System.nanoTime() - start) / 1e9);
+                assertThat(store.lastPosition()).isEqualTo(appended);
+            }
+            System.out.printf("journal: append %,.0f events/s (%d writers, %d appends in flight each, %,d events)%n",
+                    appendRate, WRITERS, IN_FLIGHT_PER_WRITER, total);
+
+            double replayRate;
+            try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+                long start = System.nanoTime();
+                Projections projections = Projections.rebuild(store);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                replayRate = projections.position() / seconds;
+                assertThat(projections.position()).isEqualTo(store.lastPosition());
+            }
+            System.out.printf("journal: replay %,.0f events/s into the projections%n", replayRate);
+
+            TallymanProcess service = new TallymanProcess("bench-journal", database, "vfs");
+            long start = System.nanoTime();
+            try {
+                service.start();
+                double boot = (System.nanoTime() - start) / 1e9;
+                System.out.printf("journal: boot with %,d events: %.2f s to the first answered _ping%n", total, boot);
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    /**
+     * 8 writers, each keeping 32 appends in flight, each append the next event of one container's life with the
+     * version it expects. Every container ends removed except the last one of each writer, so the projections
+     * stay the size of a real host's.
+     */
+    private static long fill(JdbcEventStore store, long total) throws Exception {
+        AtomicLong left = new AtomicLong(total);
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+        List<Future<Long>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int writer = w;
+            writers.add(pool.submit(() -> {
+                long written = 0;
+                ArrayDeque<CompletableFuture<List<RecordedEvent>>> inFlight = new ArrayDeque<>();
+                List<Life> lives = new ArrayList<>();
+                for (int i = 0; i < IN_FLIGHT_PER_WRITER; i++) {
+                    lives.add(new Life(writer, i));
+                }
+                int next = 0;
+                while (true) {
+                    if (inFlight.size() >= IN_FLIGHT_PER_WRITER) {
+                        inFlight.removeFirst().join();
+                    }
+                    if (left.getAndDecrement() <= 0) {
+                        break;
+                    }
+                    Life life = lives.get(next);
+                    next = (next + 1) % lives.size();
+                    // A life's next event waits for its previous one: its expected version depends on it.
+                    if (life.pending != null) {
+                        life.pending.join();
+                    }
+                    life.pending = store.appendAsync(life.stream(), life.expected(), List.of(life.next()),
+                            Actor.system("bench"), life.correlation);
+                    inFlight.addLast(life.pending);
+                    written++;
+                }
+                for (CompletableFuture<List<RecordedEvent>> f : inFlight) {
+                    f.join();
+                }
+                return written;
+            }));
+        }
+        long written = 0;
+        for (Future<Long> f : writers) {
+            written += f.get();
+        }
+        pool.shutdown();
+        return written;
+    }
+
+    /** One container after another, each living create → start → death → removal. */
+    private static final class Life {
+        private final int writer;
+        private final int index;
+        private int generation;
+        private int step;
+        private UUID correlation = UUID.randomUUID();
+        CompletableFuture<List<RecordedEvent>> pending;
+
+        Life(int writer, int index) {
+            this.writer = writer;
+            this.index = index;
+        }
+
+        String id() {
+            return String.format("be%06x%08x%048x", writer, index, generation);
+        }
+
+        StreamId stream() {
+            return StreamId.container(id());
+        }
+
+        ExpectedVersion expected() {
+            return step == 0 ? ExpectedVersion.noStream() : ExpectedVersion.exactly(step - 1);
+        }
+
+        Event next() {
+            String id = id();
+            Event event = switch (step) {
+                case 0 -> new ContainerEvent.ContainerCreateRequested(id, "/bench-" + id.substring(0, 12), SPEC);
+                case 1 -> new ContainerEvent.ContainerCreated(id);
+                case 2 -> new ContainerEvent.ContainerStartRequested(id);
+                case 3 -> new ContainerEvent.ContainerStarted(id, 4242, Instant.now());
+                case 4 -> new ContainerEvent.ContainerDied(id, 0, false, Instant.now());
+                case 5 -> new ContainerEvent.ContainerRemoveRequested(id, false);
+                default -> new ContainerEvent.ContainerRemoved(id);
+            };
+            step++;
+            if (step == 7) {
+                step = 0;
+                generation++;
+                correlation = UUID.randomUUID();
+                pending = null;
+            }
+            return event;
+        }
+    }
+}
