@@ -81,9 +81,10 @@ final class Firewall {
                 "add rule " + t + " postrouting oifname @bridges ip saddr 127.0.0.0/8 masquerade",
                 "add rule " + t + " postrouting oifname @bridges iifname @bridges ct status dnat masquerade",
                 "add rule " + t + " postrouting oifname != @bridges ip saddr @masq masquerade",
+                // With br_netfilter loaded, traffic inside one bridge passes here too, in and out of that bridge.
+                "add rule " + t + " forward iifname . oifname @self accept",
                 "add rule " + t + " forward iifname @internal drop",
                 "add rule " + t + " forward oifname @internal drop",
-                "add rule " + t + " forward iifname . oifname @self accept",
                 "add rule " + t + " forward iifname @bridges oifname @bridges ct status != dnat drop",
                 "");
     }
