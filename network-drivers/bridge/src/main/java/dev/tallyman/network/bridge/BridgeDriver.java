@@ -1,6 +1,7 @@
 package dev.tallyman.network.bridge;
 
 import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.linux.NetDevices;
 import dev.tallyman.spi.linux.NetworkNamespaces;
 import dev.tallyman.spi.network.Attachment;
 import dev.tallyman.spi.network.Endpoint;
@@ -25,8 +26,9 @@ import java.util.Optional;
  * ports as elements of the forwarding maps. Kernel objects are found again by name, so the driver keeps no
  * state of its own, and they keep working while the service is away.
  *
- * <p>Each operation costs a fixed, small number of forks: joining runs {@code ip -batch -} once on the host
- * and once inside the namespace; publishing and unpublishing run one {@code nft -f -} transaction.
+ * <p>Each operation costs at most one fork per tool: joining runs {@code ip -batch -} once on the host (the
+ * veth pair, its peer moved into the namespace, the host end on the bridge) and configures the inside with
+ * ioctls from a thread in the namespace; publishing and unpublishing run one {@code nft -f -} transaction.
  */
 public final class BridgeDriver implements NetworkDriver, PortPublishing {
     static final String NAME = "bridge";
@@ -143,17 +145,14 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
             ip(host.toString());
 
             boolean route = !network.internal() && !view.hasDefaultRoute();
-            StringBuilder inside = new StringBuilder()
-                    .append("link set lo up\n")
-                    .append("addr replace ").append(cidr).append(" dev ").append(inner).append('\n')
-                    .append("link set ").append(inner).append(" up\n");
-            if (route) {
-                inside.append("route replace default via ").append(ipv4.gateway().getHostAddress())
-                        .append(" dev ").append(inner).append('\n');
-            }
-            String script = inside.toString();
+            int prefix = ipv4.subnet().prefixLength();
             NetworkNamespaces.inside(namespace, () -> {
-                ip(script);
+                NetDevices.up("lo");
+                NetDevices.setAddress(inner, address, prefix);
+                NetDevices.up(inner);
+                if (route) {
+                    NetDevices.addDefaultRoute(ipv4.gateway());
+                }
                 return null;
             });
             Optional<String> gateway = network.internal() ? Optional.empty() : Optional.of(ipv4.gateway().getHostAddress());
