@@ -3,7 +3,6 @@ package dev.tallyman.spi.linux;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,15 +25,8 @@ public final class NetworkNamespaces {
     private static final int MNT_DETACH = 2;
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 02000000;
-    private static final int AF_INET = 2;
-    private static final int SOCK_DGRAM = 2;
-    private static final long SIOCGIFFLAGS = 0x8913;
-    private static final long SIOCSIFFLAGS = 0x8914;
-    private static final short IFF_UP = 1;
     /** NS_GET_NSTYPE, _IO(0xb7, 0x3): the kind of namespace a descriptor refers to; ENOTTY for other files. */
     private static final long NS_GET_NSTYPE = 0xb703;
-    /** struct ifreq: 16 bytes of name, then a 24-byte union whose first field is the short flags. */
-    private static final int IFREQ_SIZE = 40;
     private static final int MAX_STACKED = 8;
 
     private NetworkNamespaces() {
@@ -127,26 +119,10 @@ public final class NetworkNamespaces {
     }
 
     private static void loopbackUp(Path file) throws IOException {
-        int sock = LibC.INSTANCE.socket(AF_INET, SOCK_DGRAM, 0);
-        if (sock < 0) {
-            throw ErrnoException.last("open socket in network namespace " + file);
-        }
         try {
-            byte[] ifreq = new byte[IFREQ_SIZE];
-            byte[] name = "lo".getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(name, 0, ifreq, 0, name.length);
-            if (LibC.INSTANCE.ioctl(sock, new NativeLong(SIOCGIFFLAGS), ifreq) != 0) {
-                throw ErrnoException.last("read flags of lo in " + file);
-            }
-            short flags = (short) ((ifreq[16] & 0xff) | (ifreq[17] & 0xff) << 8); // little-endian short
-            flags |= IFF_UP;
-            ifreq[16] = (byte) flags;
-            ifreq[17] = (byte) (flags >> 8);
-            if (LibC.INSTANCE.ioctl(sock, new NativeLong(SIOCSIFFLAGS), ifreq) != 0) {
-                throw ErrnoException.last("set lo up in " + file);
-            }
-        } finally {
-            LibC.INSTANCE.close(sock);
+            NetDevices.up("lo");
+        } catch (ErrnoException e) {
+            throw new IOException("in network namespace " + file + ": " + e.getMessage(), e);
         }
     }
 
