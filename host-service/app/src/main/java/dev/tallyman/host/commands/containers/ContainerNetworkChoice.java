@@ -70,6 +70,9 @@ public record ContainerNetworkChoice(String mode, List<NetworkMembership> member
             Map<String, CreateContainer.EndpointRequest> endpoints = new LinkedHashMap<>(command.endpoints());
             CreateContainer.EndpointRequest first = endpoints.remove(mode);
             if (first == null) {
+                first = endpoints.remove(requested); // the CLI keys the mode's endpoint "default" when none was named
+            }
+            if (first == null) {
                 first = endpoints.remove(network.name());
             }
             if (first == null) {

@@ -340,8 +340,10 @@ public final class ContainerNetworking {
 
     private String failureMessage(ContainerView container, List<Planned> plan, Exception e) {
         if (e instanceof DriverException d && d.kind() == DriverException.Kind.IN_USE && !plan.isEmpty()) {
+            String prefix = d.driver() + ": " + d.operation() + " " + d.objectId() + ": ";
+            String cause = d.getMessage().startsWith(prefix) ? d.getMessage().substring(prefix.length()) : d.getMessage();
             return "driver failed programming external connectivity on endpoint " + container.name() + " ("
-                    + plan.get(0).endpoint().endpointId() + "): " + d.getMessage();
+                    + plan.get(0).endpoint().endpointId() + "): " + cause;
         }
         return "failed to set up container networking: " + e.getMessage();
     }
