@@ -8,6 +8,7 @@ import dev.tallyman.host.commands.containers.ContainerNetworkChoice;
 import dev.tallyman.host.commands.networks.ConnectNetworkHandler;
 import dev.tallyman.host.commands.networks.ContainerNetworking;
 import dev.tallyman.host.commands.networks.CreateNetworkHandler;
+import dev.tallyman.host.commands.networks.EmbeddedDnsNames;
 import dev.tallyman.host.commands.networks.HostRoutes;
 import dev.tallyman.host.commands.networks.NameService;
 import dev.tallyman.host.commands.networks.NetworkDrivers;
@@ -35,7 +36,7 @@ record NetworkWiring(EngineConfig config, ContainerNetworking networking, Contai
     static NetworkWiring build(EngineConfig config, Journal journal, Projections projections,
                                Map<String, NetworkDriver> loaded, ContainerLauncher launcher, ContainerFinder containers) {
         NetworkDrivers drivers = new NetworkDrivers(loaded);
-        NameService names = NameService.NONE;
+        NameService names = new EmbeddedDnsNames(projections);
         String hostname = hostHostname();
         ContainerNetworking networking = new ContainerNetworking(journal, drivers, config.execRoot(),
                 new ContainerNetworking.HostFiles(Path.of("/etc/resolv.conf"), hostname));

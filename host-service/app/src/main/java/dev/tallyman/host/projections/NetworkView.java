@@ -31,7 +31,7 @@ public record NetworkView(String id, String name, String driver, String subnet, 
         labels = Map.copyOf(labels);
         options = Map.copyOf(options);
         endpoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
-        joined = java.util.Set.copyOf(joined);
+        joined = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(joined)); // sorted: replay and live print alike
         members = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
     }
 
