@@ -22,6 +22,11 @@ import java.util.Map;
  * @param tmpfs --tmpfs mounts: path to mount options; null in older events
  * @param logOptions --log-opt (max-size, max-file, labels, env); null in older events
  * @param stdinOnce docker run -i: stdin closes when the first attached client ends its input; null in older events
+ * @param networks the networks the container was created on, in connect order (the network mode's first); null in
+ *                 older events; empty for {@code container:<id>}
+ * @param portBindings -p, host port 0 for "any free port"; null in older events
+ * @param publishAllPorts -P; null in older events
+ * @param exposedPorts "80/tcp": the image's EXPOSE and --expose; null in older events
  */
 public record ContainerSpec(
         String image,
@@ -45,9 +50,16 @@ public record ContainerSpec(
         ContainerSecurity security,
         Map<String, String> tmpfs,
         Map<String, String> logOptions,
-        Boolean stdinOnce) {
+        Boolean stdinOnce,
+        List<NetworkMembership> networks,
+        List<NetworkEvent.PublishedPort> portBindings,
+        Boolean publishAllPorts,
+        List<String> exposedPorts) {
 
     public ContainerSpec {
+        networks = networks == null ? null : List.copyOf(networks);
+        portBindings = portBindings == null ? null : List.copyOf(portBindings);
+        exposedPorts = exposedPorts == null ? null : List.copyOf(exposedPorts);
         entrypoint = List.copyOf(entrypoint);
         cmd = List.copyOf(cmd);
         env = List.copyOf(env);
@@ -61,7 +73,19 @@ public record ContainerSpec(
                          String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
                          boolean autoRemove, boolean tty, boolean openStdin, String storageDriver) {
         this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
-                openStdin, storageDriver, null, null, null, null, null, null, null, null);
+                openStdin, storageDriver, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The fields before networks; the network fields take their defaults. */
+    public ContainerSpec(String image, String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
+                         String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
+                         boolean autoRemove, boolean tty, boolean openStdin, String storageDriver,
+                         RestartPolicy restartPolicy, String stopSignal, Integer stopTimeout, ContainerLimits limits,
+                         ContainerSecurity security, Map<String, String> tmpfs, Map<String, String> logOptions,
+                         Boolean stdinOnce) {
+        this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
+                openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions,
+                stdinOnce, null, null, null, null);
     }
 
     /** This spec with every field that an older event lacks set to its default. */
@@ -75,13 +99,26 @@ public record ContainerSpec(
                 security == null ? ContainerSecurity.DEFAULT : security,
                 tmpfs == null ? Map.of() : tmpfs,
                 logOptions == null ? Map.of() : logOptions,
-                stdinOnce != null && stdinOnce);
+                stdinOnce != null && stdinOnce,
+                networks == null ? List.of() : networks,
+                portBindings == null ? List.of() : portBindings,
+                publishAllPorts != null && publishAllPorts,
+                exposedPorts == null ? List.of() : exposedPorts);
+    }
+
+    /** This spec with the network fields set (create fills them after resolving the networks). */
+    public ContainerSpec withNetworking(String newNetworkMode, List<NetworkMembership> newNetworks,
+                                        List<NetworkEvent.PublishedPort> newPortBindings, boolean newPublishAll,
+                                        List<String> newExposedPorts) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, newNetworkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions, stdinOnce, newNetworks, newPortBindings, newPublishAll, newExposedPorts);
     }
 
     public ContainerSpec withHostname(String newHostname) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce);
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts);
     }
 
     /**

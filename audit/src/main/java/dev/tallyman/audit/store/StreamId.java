@@ -20,6 +20,10 @@ public record StreamId(String value) {
         return of("container", containerId);
     }
 
+    public static StreamId network(String networkId) {
+        return of("network", networkId);
+    }
+
     public static final StreamId IMAGES = new StreamId("images");
     public static final StreamId REFUSALS = new StreamId("refusals");
 

@@ -43,4 +43,18 @@ interface LibC extends Library {
     int closedir(Pointer dir);
 
     String strerror(int errnum);
+
+    /** Moves the calling thread into new namespaces; only the thread, for CLONE_NEWNET. */
+    int unshare(int flags);
+
+    /** Moves the calling thread into the namespace {@code fd} refers to. */
+    int setns(int fd, int nstype);
+
+    int socket(int domain, int type, int protocol);
+
+    /** ioctl with a buffer argument (struct ifreq and the like). */
+    int ioctl(int fd, NativeLong request, byte[] arg);
+
+    /** ioctl without an argument (NS_GET_NSTYPE and the like). */
+    int ioctl(int fd, NativeLong request);
 }

@@ -151,7 +151,11 @@ public final class ContainerApi {
                         Boolean.TRUE.equals(host.init())),
                 host.tmpfs() == null ? Map.of() : host.tmpfs(),
                 host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config(),
-                body.stdinOnce());
+                body.stdinOnce(),
+                ContainerNetworkJson.endpointsOf(body),
+                ContainerNetworkJson.portBindingsOf(host),
+                host.publishAllPorts(),
+                body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()));
         String id = create.handle(command, request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
@@ -213,7 +217,12 @@ public final class ContainerApi {
                 .filter(c -> filters.matchesAny("label", l -> labelMatches(c.spec().labels(), l)))
                 .filter(c -> filters.matchesAny("ancestor", a -> ancestorMatches(c, a)))
                 .filter(c -> filters.matchesAny("exited", e -> c.state() == ContainerState.EXITED && e.equals(Integer.toString(c.exitCode()))))
-                .filter(c -> filters.matchesAny("network", n -> n.equals(c.spec().networkMode())))
+                .filter(c -> filters.matchesAny("network", n -> n.equals(c.spec().networkMode())
+                        || networksOf(c).stream().anyMatch(v -> v.name().equals(n) || v.id().startsWith(n))))
+                .filter(c -> filters.matchesAny("publish", pub -> ContainerNetworkJson.published(c, networksOf(c)).stream()
+                        .anyMatch(p -> ContainerNetworkJson.portMatches(pub, p.containerPort(), p.protocol()))))
+                .filter(c -> filters.matchesAny("expose", exp -> c.spec().exposedPorts().stream()
+                        .anyMatch(p -> ContainerNetworkJson.portMatches(exp, p))))
                 .filter(c -> !filters.has("volume"))
                 .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
                 .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
@@ -226,6 +235,7 @@ public final class ContainerApi {
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (ContainerView c : containers) {
             Map<String, Object> row = ContainerJson.summary(c, now);
+            ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
             if (size) {
                 long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
                 long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
@@ -255,8 +265,15 @@ public final class ContainerApi {
 
     private void inspect(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
-        request.json(200, ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
-                launcher.rootfs(c.id()).toString(), storageDriver, List.of()));
+        Map<String, Object> body = ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
+                launcher.rootfs(c.id()).toString(), storageDriver, List.of());
+        ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
+        request.json(200, body);
+    }
+
+    /** The networks the container belongs to, in the order it joined them. */
+    private List<dev.tallyman.host.projections.NetworkView> networksOf(ContainerView c) {
+        return projections.read(p -> p.networks().networksOf(c.id()));
     }
 
     private void start(ApiRequest request) {

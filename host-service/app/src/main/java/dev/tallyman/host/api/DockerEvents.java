@@ -8,7 +8,9 @@ import dev.tallyman.audit.event.ImageEvent.*;
 import dev.tallyman.audit.store.Actor;
 import dev.tallyman.audit.store.RecordedEvent;
 import dev.tallyman.host.commands.images.ImageLookup;
+import dev.tallyman.audit.event.NetworkEvent;
 import dev.tallyman.host.projections.ContainerProjection.Identity;
+import dev.tallyman.host.projections.NetworkProjection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,12 @@ final class DockerEvents {
 
     /** Docker's message for an event, or empty for one Docker has no counterpart for. */
     static Optional<Map<String, Object>> of(RecordedEvent recorded, Function<String, Optional<Identity>> containers) {
+        return of(recorded, containers, id -> Optional.empty());
+    }
+
+    /** As {@link #of(RecordedEvent, Function)}, with the networks' names and drivers for network events. */
+    static Optional<Map<String, Object>> of(RecordedEvent recorded, Function<String, Optional<Identity>> containers,
+                                            Function<String, Optional<NetworkProjection.Identity>> networks) {
         Event event = recorded.event();
         String type;
         String action;
@@ -56,6 +64,22 @@ final class DockerEvents {
             } else if (c instanceof ContainerExecDied e) {
                 attributes.put("execID", e.execId());
                 attributes.put("exitCode", Integer.toString(e.exitCode()));
+            }
+        } else if (event instanceof NetworkEvent n) {
+            type = "network";
+            id = n.networkId();
+            action = networkAction(n);
+            if (action == null) {
+                return Optional.empty();
+            }
+            networks.apply(id).ifPresent(identity -> {
+                attributes.put("name", identity.name());
+                attributes.put("type", identity.driver());
+            });
+            if (n instanceof NetworkEvent.ContainerConnected c) {
+                attributes.put("container", c.containerId());
+            } else if (n instanceof NetworkEvent.ContainerDisconnected d) {
+                attributes.put("container", d.containerId());
             }
         } else if (event instanceof ImageCommitted e) {
             // Docker reports a commit as the container's event, naming the new image.
@@ -141,6 +165,15 @@ final class DockerEvents {
         message.put("time", recorded.occurredAt().getEpochSecond());
         message.put("timeNano", nanos);
         return Optional.of(message);
+    }
+
+    /** Docker's network actions; null for the rest. */
+    private static String networkAction(NetworkEvent n) {
+        if (n instanceof NetworkEvent.NetworkCreated) return "create";
+        if (n instanceof NetworkEvent.NetworkRemoved) return "destroy";
+        if (n instanceof NetworkEvent.ContainerConnected) return "connect";
+        if (n instanceof NetworkEvent.ContainerDisconnected) return "disconnect";
+        return null;
     }
 
     /** Docker's action names; null for events Docker does not report (intents, failures of commands). */

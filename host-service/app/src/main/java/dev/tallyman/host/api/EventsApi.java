@@ -52,6 +52,8 @@ public final class EventsApi {
         AtomicBoolean gone = new AtomicBoolean();
         response.closeHandler(v -> gone.set(true));
         Function<String, Optional<Identity>> identities = id -> projections.read(p -> p.containers().identity(id));
+        Function<String, Optional<dev.tallyman.host.projections.NetworkProjection.Identity>> networkIdentities =
+                id -> projections.read(p -> p.networks().identity(id));
 
         long position = store.lastPosition();
         if (since.isPresent()) {
@@ -68,7 +70,7 @@ public final class EventsApi {
                         break;
                     }
                     if (until.isEmpty() || e.occurredAt().isBefore(until.get())) {
-                        send(request, response, e, filters, identities);
+                        send(request, response, e, filters, identities, networkIdentities);
                     }
                 }
                 after = batch.get(batch.size() - 1).position();
@@ -85,7 +87,7 @@ public final class EventsApi {
                         done.countDown();
                         return;
                     }
-                    send(request, response, e, filters, identities);
+                    send(request, response, e, filters, identities, networkIdentities);
                 }, java.time.Duration.ofMillis(250), 500)) {
             while (!gone.get() && done.getCount() > 0) {
                 if (until.isPresent() && clock.instant().isAfter(until.get())) {
@@ -100,8 +102,9 @@ public final class EventsApi {
     }
 
     private static void send(ApiRequest request, HttpServerResponse response, RecordedEvent recorded, Filters filters,
-                             Function<String, Optional<Identity>> identities) {
-        DockerEvents.of(recorded, identities).filter(m -> matches(m, filters)).ifPresent(message -> {
+                             Function<String, Optional<Identity>> identities,
+                             Function<String, Optional<dev.tallyman.host.projections.NetworkProjection.Identity>> networks) {
+        DockerEvents.of(recorded, identities, networks).filter(m -> matches(m, filters)).ifPresent(message -> {
             try {
                 response.write(request.mapper().writeValueAsString(message) + "\n");
             } catch (Exception e) {
@@ -119,7 +122,10 @@ public final class EventsApi {
         Map<String, String> attributes = (Map<String, String>) actor.get("Attributes");
         return filters.matchesAny("type", type::equals)
                 && filters.matchesAny("event", f -> action.equals(f) || action.startsWith(f + ":"))
-                && filters.matchesAny("container", f -> type.equals("container")
+                && filters.matchesAny("container", f -> (type.equals("container")
+                        && (id.startsWith(f) || f.equals(attributes.get("name"))))
+                        || (type.equals("network") && attributes.containsKey("container") && attributes.get("container").startsWith(f)))
+                && filters.matchesAny("network", f -> type.equals("network")
                         && (id.startsWith(f) || f.equals(attributes.get("name"))))
                 && filters.matchesAny("image", f -> f.equals(attributes.get("image")) || id.equals(f)
                         || f.equals(attributes.get("name")) || (type.equals("image") && id.replace("sha256:", "").startsWith(f)))

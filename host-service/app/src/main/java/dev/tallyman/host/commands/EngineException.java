@@ -8,7 +8,7 @@ public class EngineException extends RuntimeException {
 
     /** The few kinds of failure a caller can act on; each has exactly one HTTP status. */
     public enum Kind {
-        INVALID_PARAMETER, NOT_FOUND, CONFLICT, NOT_MODIFIED, UNAVAILABLE, SYSTEM;
+        INVALID_PARAMETER, NOT_FOUND, CONFLICT, NOT_MODIFIED, UNAVAILABLE, SYSTEM, FORBIDDEN;
 
         public int status() {
             return switch (this) {
@@ -18,6 +18,7 @@ public class EngineException extends RuntimeException {
                 case NOT_MODIFIED -> 304;
                 case UNAVAILABLE -> 503;
                 case SYSTEM -> 500;
+                case FORBIDDEN -> 403;
             };
         }
     }
@@ -66,6 +67,10 @@ public class EngineException extends RuntimeException {
 
     public static EngineException system(String message, Throwable cause) {
         return new EngineException(Kind.SYSTEM, message, cause);
+    }
+
+    public static EngineException forbidden(String message) {
+        return new EngineException(Kind.FORBIDDEN, message);
     }
 
     public static EngineException noSuchContainer(String name) {

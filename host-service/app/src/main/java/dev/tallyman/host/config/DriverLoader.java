@@ -52,12 +52,21 @@ final class DriverLoader {
 
     /** Every network driver found that can run here, by name ("null" for none, "host", …). */
     Map<String, NetworkDriver> networks(Path root) throws IOException {
+        return networks(root, Map.of());
+    }
+
+    /** As {@link #networks(Path)}, each provider created with the options configured for its name. */
+    Map<String, NetworkDriver> networks(Path root, Map<String, Map<String, String>> options) throws IOException {
         Map<String, NetworkDriver> drivers = new LinkedHashMap<>();
         for (NetworkDriverProvider provider : Drivers.network(loader)) {
-            if (provider.probe().isEmpty()) {
+            Optional<String> problem = provider.probe();
+            if (problem.isEmpty()) {
                 Path dir = root.resolve(provider.name());
                 Files.createDirectories(dir);
-                drivers.put(provider.name(), provider.create(dir, Map.of()));
+                drivers.put(provider.name(), provider.create(dir, options.getOrDefault(provider.name(), Map.of())));
+            } else {
+                org.jboss.logging.Logger.getLogger(DriverLoader.class).warnf("network driver %s cannot run here: %s",
+                        provider.name(), problem.get());
             }
         }
         return drivers;

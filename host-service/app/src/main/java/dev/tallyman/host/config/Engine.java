@@ -96,7 +96,8 @@ public class Engine {
 
         DriverLoader drivers = new DriverLoader(config.dataRoot().resolve("plugins"));
         StorageDriver storage = drivers.storage(config.storageDriver(), config.dataRoot().resolve(config.storageDriver()));
-        Map<String, NetworkDriver> networks = drivers.networks(config.dataRoot().resolve("network"));
+        Map<String, NetworkDriver> networks = drivers.networks(config.dataRoot().resolve("network"),
+                Map.of("bridge", Map.of("nft-table", config.network().nftTable())));
 
         ContainerRuntime runtime = new ContainerRuntime(new RuntimeConfig(
                 Executables.find(config.runc()), Executables.find(config.conmon()),
@@ -107,17 +108,20 @@ public class Engine {
         ImageLookup lookup = new ImageLookup(projections);
 
         ContainerFinder finder = new ContainerFinder(projections);
+        NetworkWiring net = NetworkWiring.build(config, journal, projections, networks, launcher, finder);
         RemoveContainerHandler remove = new RemoveContainerHandler(journal, finder, launcher, storage, waits);
         restartPolicies = new RestartPolicies(journal, finder);
         exitRecorder = new ContainerExitRecorder(journal, finder, launcher, remove, restartPolicies);
-        StartContainerHandler start = new StartContainerHandler(journal, finder, launcher, clock, remove, exitRecorder);
+        StartContainerHandler start = new StartContainerHandler(journal, finder, launcher, clock, remove, exitRecorder,
+                net.networking());
         restartPolicies.startWith(start);
-        CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage);
+        CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage, net.chooser());
         KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
         StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
 
         exitWatch = runtime.watchExits(exitRecorder::exited);
         new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock).run();
+        net.reconcile();
         projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
 
         ObjectMapper json = new ObjectMapper()
@@ -133,6 +137,7 @@ public class Engine {
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal)), tools, waits, launcher, storage, lookup, clock).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
+        net.api().register(api);
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();

@@ -38,6 +38,23 @@ public interface EngineConfig {
 
     Db db();
 
+    /** Networks: the default bridge and where subnets come from. */
+    Network network();
+
+    interface Network {
+        /** The default bridge's interface name (at most 15 characters). */
+        String bridgeName();
+
+        /** The default bridge's address and subnet, e.g. 172.30.0.1/16; empty: a subnet from the pools. */
+        Optional<String> bip();
+
+        /** base/len:size,… as Docker's default-address-pools; empty: Docker's defaults. */
+        Optional<String> defaultAddressPools();
+
+        /** The nftables table the bridge driver keeps its rules in. */
+        String nftTable();
+    }
+
     interface Db {
         String url();
 

@@ -4,6 +4,7 @@ import dev.tallyman.audit.event.CommandRefused;
 import dev.tallyman.audit.event.ContainerEvent;
 import dev.tallyman.audit.event.Event;
 import dev.tallyman.audit.event.ImageEvent;
+import dev.tallyman.audit.event.NetworkEvent;
 import dev.tallyman.audit.store.EventStore;
 import dev.tallyman.audit.store.RecordedEvent;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
 public final class Projections {
     private final ContainerProjection containers = new ContainerProjection();
     private final ImageProjection images = new ImageProjection();
+    private final NetworkProjection networks = new NetworkProjection();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -44,6 +46,9 @@ public final class Projections {
         Event event = recorded.event();
         if (event instanceof ContainerEvent e) {
             containers.apply(recorded, e);
+            networks.apply(recorded, e);
+        } else if (event instanceof NetworkEvent e) {
+            networks.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
             images.apply(recorded, e);
         } else if (event instanceof CommandRefused) {
@@ -66,6 +71,10 @@ public final class Projections {
 
     public ContainerProjection containers() {
         return containers;
+    }
+
+    public NetworkProjection networks() {
+        return networks;
     }
 
     public ImageProjection images() {

@@ -48,6 +48,16 @@ public final class ContainerLauncher {
     private final java.util.concurrent.ConcurrentHashMap<String, JsonFileLogShipper> shippers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private volatile java.util.function.Consumer<String> networkTeardown;
+
+    /**
+     * Who takes a container's network apart at teardown (and records it): the networking of the command side.
+     * Set once at wiring; without it the launcher leaves the network mode's driver itself.
+     */
+    public void onNetworkTeardown(java.util.function.Consumer<String> teardown) {
+        this.networkTeardown = teardown;
+    }
+
     public ContainerLauncher(StorageDriver storage, Map<String, NetworkDriver> networks, ContainerRuntime runtime,
                              Path execRoot, Path dataRoot) {
         this.storage = storage;
@@ -103,20 +113,33 @@ public final class ContainerLauncher {
      * far is undone before the exception leaves.
      */
     public RunningProcess launch(String id, ContainerSpec spec) {
+        return launch(id, spec, null);
+    }
+
+    /**
+     * As {@link #launch(String, ContainerSpec)}, with the network already set up by the caller (null: join the
+     * network mode's driver here, without a record). A failure tears down the network too, through
+     * {@link #onNetworkTeardown}.
+     */
+    public RunningProcess launch(String id, ContainerSpec spec, NetworkSetup network) {
         try {
             Files.createDirectories(rootfs(id));
             Files.createDirectories(logPath(id).getParent());
             Mounts.mount(storage.mounts(LayerId.of(id)), rootfs(id));
-            Attachment attachment = network(spec.networkMode()).join(networkSpec(spec.networkMode()), endpoint(id, spec));
+            Attachment attachment = network != null ? network.attachment()
+                    : network(spec.networkMode()).join(networkSpec(spec.networkMode()), endpoint(id, spec));
             List<String> args = new ArrayList<>(spec.entrypoint());
             args.addAll(spec.cmd());
             ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(),
                     spec.security().noNewPrivileges());
             ContainerSpecification.Builder builder = ContainerSpecification.builder(id, rootfs(id), process)
-                    .hostname(spec.hostname())
+                    .hostname(network != null && network.hostname().isPresent() ? network.hostname().get() : spec.hostname())
                     .network(attachment);
             RunOptions.apply(builder, spec);
             specWriter.write(builder.build(), bundle(id));
+            if (network != null && network.resolvConf().isPresent()) {
+                Files.writeString(bundle(id).resolve("resolv.conf"), network.resolvConf().get());
+            }
             ContainerRuntime.StdinMode stdin = !spec.openStdin() ? ContainerRuntime.StdinMode.CLOSED
                     : spec.stdinOnce() ? ContainerRuntime.StdinMode.ONCE : ContainerRuntime.StdinMode.OPEN;
             RunningProcess running = runtime.create(id, bundle(id), logPath(id), ContainerRuntime.DEFAULT_LOG_SIZE_MAX, stdin);
@@ -152,8 +175,12 @@ public final class ContainerLauncher {
 
     private void teardownNow(String id, ContainerSpec spec) {
         step("delete runc container " + id, () -> runtime.delete(id, true));
-        step("leave network " + spec.networkMode() + " " + id,
-                () -> network(spec.networkMode()).leave(networkSpec(spec.networkMode()), endpoint(id, spec)));
+        if (networkTeardown != null) {
+            step("leave networks " + id, () -> networkTeardown.accept(id));
+        } else {
+            step("leave network " + spec.networkMode() + " " + id,
+                    () -> network(spec.networkMode()).leave(networkSpec(spec.networkMode()), endpoint(id, spec)));
+        }
         step("unmount rootfs " + id, () -> Mounts.unmount(rootfs(id)));
         step("remove bundle " + id, () -> {
             // Never walk into a rootfs that is still mounted: that would delete the container's files.

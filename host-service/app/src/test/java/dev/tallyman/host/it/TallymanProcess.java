@@ -64,6 +64,8 @@ public final class TallymanProcess implements AutoCloseable {
             env.put("TALLYMAN_DB_URL", database.url());
             env.put("TALLYMAN_DB_USER", database.user);
             env.put("TALLYMAN_DB_PASSWORD", database.password);
+            env.put("TALLYMAN_BRIDGE", bridgeName());
+            env.put("TALLYMAN_NFT_TABLE", nftTable());
             env.putAll(extraEnv);
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -177,9 +179,46 @@ public final class TallymanProcess implements AutoCloseable {
         return list.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
 
+    /** The instance's default bridge: its own name (at most 15 characters), so instances never share one. */
+    public String bridgeName() {
+        return "tmt" + Integer.toHexString(name.hashCode() & 0xfffffff);
+    }
+
+    /** The instance's nftables table (family ip). */
+    public String nftTable() {
+        return "tallyman_it_" + name.replaceAll("[^a-zA-Z0-9_]", "_");
+    }
+
+    /** The bridges of the instance's user networks ({@code tm-} and 12 characters of the id), read while it runs. */
+    private List<String> userBridges() {
+        if (process == null || !process.isAlive()) {
+            return List.of();
+        }
+        CommandResult ids = docker("network", "ls", "-q", "--filter", "driver=bridge");
+        return ids.stdout().lines().map(String::trim).filter(l -> l.length() >= 12)
+                .map(l -> "tm-" + l.substring(0, 12)).toList();
+    }
+
+    /** Removes a bridge by name with the veths still enslaved to it. */
+    private static void removeBridge(String bridge) {
+        CommandResult ports = Shell.run("ip", "-o", "link", "show", "master", bridge);
+        for (String line : ports.stdout().lines().toList()) {
+            String[] f = line.split(":\\s+");
+            if (f.length > 1) {
+                String veth = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+                if (veth.startsWith("tmv")) {
+                    Shell.run("ip", "link", "del", veth);
+                }
+            }
+        }
+        Shell.run("ip", "link", "del", bridge);
+    }
+
     /** The safety net after a test's own assertions: removes whatever the instance left, by id and path. */
     @Override
     public void close() {
+        List<String> bridges = new ArrayList<>(userBridges());
+        bridges.add(bridgeName());
         kill();
         for (String id : leftoverRuncContainers()) {
             Shell.run("runc", "--root", runcRoot().toString(), "kill", id, "KILL");
@@ -190,6 +229,10 @@ public final class TallymanProcess implements AutoCloseable {
         for (String mount : mounts) {
             Shell.run("umount", "-l", mount);
         }
+        for (String bridge : bridges) {
+            removeBridge(bridge);
+        }
+        Shell.run("nft", "delete", "table", "ip", nftTable());
         Shell.run("rm", "-rf", dataRoot.toString(), execRoot.toString(), socket.toString());
     }
 

@@ -30,7 +30,8 @@ class ProjectionsTest {
     private final Map<String, Long> versions = new java.util.HashMap<>();
 
     private RecordedEvent recorded(Event event) {
-        String stream = event instanceof ContainerEvent c ? "container-" + c.containerId() : "images";
+        String stream = event instanceof ContainerEvent c ? "container-" + c.containerId()
+                : event instanceof dev.tallyman.audit.event.NetworkEvent n ? "network-" + n.networkId() : "images";
         long version = versions.merge(stream, 1L, Long::sum) - 1;
         return new RecordedEvent(++position, new StreamId(stream), version, new EventCodec().typeName(event), event,
                 Actor.socket(0, 1, "root"), UUID.randomUUID(), Instant.ofEpochSecond(1_000 + position), "", "");
@@ -114,6 +115,13 @@ class ProjectionsTest {
         if (t == List.class) return List.of();
         if (t == Map.class) return Map.of();
         if (t == ContainerSpec.class) return SPEC;
+        if (t == dev.tallyman.audit.event.NetworkEvent.NetworkEndpoint.class) {
+            return new dev.tallyman.audit.event.NetworkEvent.NetworkEndpoint("e", "eth0", "10.0.0.2", 24, "02:42:0a:00:00:02",
+                    List.of(), List.of());
+        }
+        if (t == dev.tallyman.audit.event.NetworkMembership.class) {
+            return new dev.tallyman.audit.event.NetworkMembership("n", "net", List.of(), "");
+        }
         throw new AssertionError("no sample value for " + t);
     }
 }

@@ -32,7 +32,9 @@ public record ContainerCreateBody(
         Map<String, String> labels,
         String stopSignal,
         Integer stopTimeout,
-        HostConfig hostConfig) {
+        HostConfig hostConfig,
+        Map<String, Object> exposedPorts,
+        NetworkingConfig networkingConfig) {
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -57,12 +59,36 @@ public record ContainerCreateBody(
             List<Ulimit> ulimits,
             Map<String, String> tmpfs,
             LogConfig logConfig,
-            List<Integer> consoleSize) {
+            List<Integer> consoleSize,
+            Map<String, List<PortBinding>> portBindings,
+            boolean publishAllPorts) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false);
         }
+    }
+
+    /** One host side of HostConfig.PortBindings["80/tcp"]: HostIp "" for all addresses, HostPort "" for any. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PortBinding(String hostIp, String hostPort) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record NetworkingConfig(Map<String, EndpointSettings> endpointsConfig) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EndpointSettings(@com.fasterxml.jackson.annotation.JsonProperty("IPAMConfig") IpamConfig ipamConfig,
+                                   List<String> aliases) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record IpamConfig(@com.fasterxml.jackson.annotation.JsonProperty("IPv4Address") String ipv4Address) {
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)

@@ -33,8 +33,16 @@ public final class CreateContainerHandler {
     private final ImageLookup images;
     private final ImageStore imageStore;
     private final StorageDriver storage;
+    private final ContainerNetworkChoice.Chooser networks;
 
     public CreateContainerHandler(Journal journal, ImageLookup images, ImageStore imageStore, StorageDriver storage) {
+        this(journal, images, imageStore, storage, null);
+    }
+
+    /** @param networks resolves --network and the endpoint options against the recorded networks; null: host/none only */
+    public CreateContainerHandler(Journal journal, ImageLookup images, ImageStore imageStore, StorageDriver storage,
+                                  ContainerNetworkChoice.Chooser networks) {
+        this.networks = networks;
         this.journal = journal;
         this.images = images;
         this.imageStore = imageStore;
@@ -43,14 +51,22 @@ public final class CreateContainerHandler {
 
     /** @return the new container's id */
     public String handle(CreateContainer command, CommandContext context) {
-        String networkMode = networkMode(command.networkMode());
+        ContainerNetworkChoice network = networks == null ? ContainerNetworkChoice.legacy(networkMode(command.networkMode()))
+                : networks.choose(command);
+        String networkMode = network.mode();
         RestartPolicies.validate(command.restartPolicy(), command.autoRemove());
         ImageLookup.parse(command.image());
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
         ContainerSpec requested = specOf(command, image, imageConfig.config(), networkMode, storage.name());
-        ContainerSpec spec = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested));
-        if (spec.entrypoint().isEmpty() && spec.cmd().isEmpty()) {
+        ContainerSpec spec = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested))
+                .withNetworking(networkMode, network.memberships(), command.portBindings(), command.publishAllPorts(),
+                        network.exposedPorts(imageConfig.config().exposedPorts(), command));
+        if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
+            spec = spec.withHostname(network.hostname().get());
+        }
+        ContainerSpec chosenSpec = spec;
+        if (chosenSpec.entrypoint().isEmpty() && chosenSpec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");
         }
         String id = ContainerNames.newId();
@@ -61,7 +77,7 @@ public final class CreateContainerHandler {
                 throw ContainerNames.nameInUse(chosen, owner);
             });
             journal.append(StreamId.container(id), ExpectedVersion.noStream(),
-                    new ContainerCreateRequested(id, chosen, spec.hostname().isEmpty() ? spec.withHostname(id.substring(0, 12)) : spec), context);
+                    new ContainerCreateRequested(id, chosen, chosenSpec.hostname().isEmpty() ? chosenSpec.withHostname(id.substring(0, 12)) : chosenSpec), context);
             return chosen;
         });
         try {

@@ -15,6 +15,8 @@ import dev.tallyman.host.runtime.ContainerLauncher;
 import dev.tallyman.runtime.ContainerStartException;
 import dev.tallyman.runtime.RunningProcess;
 import dev.tallyman.runtime.oci.SpecificationException;
+import dev.tallyman.host.commands.networks.ContainerNetworking;
+import dev.tallyman.host.runtime.NetworkSetup;
 import java.time.Clock;
 
 /**
@@ -28,9 +30,17 @@ public final class StartContainerHandler {
     private final Clock clock;
     private final AutoRemover autoRemover;
     private final ContainerExitRecorder exits;
+    private final ContainerNetworking networking;
 
     public StartContainerHandler(Journal journal, ContainerFinder finder, ContainerLauncher launcher, Clock clock,
                                  AutoRemover autoRemover, ContainerExitRecorder exits) {
+        this(journal, finder, launcher, clock, autoRemover, exits, null);
+    }
+
+    /** @param networking joins the container's networks, on the record; null: the launcher joins the mode's driver */
+    public StartContainerHandler(Journal journal, ContainerFinder finder, ContainerLauncher launcher, Clock clock,
+                                 AutoRemover autoRemover, ContainerExitRecorder exits, ContainerNetworking networking) {
+        this.networking = networking;
         this.exits = exits;
         this.journal = journal;
         this.finder = finder;
@@ -58,8 +68,19 @@ public final class StartContainerHandler {
         });
         String id = container.id();
         RunningProcess running;
+        NetworkSetup network = null;
+        if (networking != null) {
+            try {
+                network = networking.attach(container, context);
+            } catch (EngineException e) {
+                // Docker's words (a port already allocated, an address in use); the container stays created.
+                journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
+                autoRemover.afterRun(id, context.correlationId());
+                throw new EngineException(e.kind(), e.getMessage(), e).onRecord();
+            }
+        }
         try {
-            running = launcher.launch(id, container.spec());
+            running = launcher.launch(id, container.spec(), network);
         } catch (ContainerStartException e) {
             String message = "failed to create task for container: OCI runtime create failed: " + e.getMessage();
             journal.append(StreamId.container(id), ExpectedVersion.any(),

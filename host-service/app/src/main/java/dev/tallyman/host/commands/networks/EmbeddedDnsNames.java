@@ -1,0 +1,98 @@
+package dev.tallyman.host.commands.networks;
+
+import dev.tallyman.audit.event.NetworkEvent.NetworkEndpoint;
+import dev.tallyman.host.projections.NetworkView;
+import dev.tallyman.host.projections.Projections;
+import dev.tallyman.runtime.dns.EmbeddedDnsServer;
+import dev.tallyman.spi.network.Ipv4Subnet;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Name resolution on user networks through the embedded DNS server: it listens on each user network's gateway
+ * while the network exists, and answers from the projection at the moment of the question (the names, aliases
+ * and short ids of the containers joined to the network asked), so joins and leaves are seen at once. Names
+ * of containers on other networks do not resolve there; everything else goes to the host's resolvers.
+ */
+public final class EmbeddedDnsNames implements NameService, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmbeddedDnsNames.class);
+
+    private final Projections projections;
+    private EmbeddedDnsServer server;
+
+    public EmbeddedDnsNames(Projections projections) {
+        this.projections = projections;
+    }
+
+    private synchronized EmbeddedDnsServer server() throws IOException {
+        if (server == null) {
+            server = EmbeddedDnsServer.withHostResolvers(this::lookup);
+        }
+        return server;
+    }
+
+    /** Only user networks with addresses get a resolver; the default bridge uses the host's, as Docker's does. */
+    private static boolean served(NetworkView network) {
+        return network.hasAddresses() && !network.predefined();
+    }
+
+    @Override
+    public void networkUp(NetworkView network) {
+        if (!served(network)) {
+            return;
+        }
+        try {
+            server().start(Ipv4Subnet.parseAddress(network.gateway()));
+        } catch (IOException e) {
+            LOG.errorf("start embedded dns on %s for network %s: %s", network.gateway(), network.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void networkDown(NetworkView network) {
+        if (!served(network)) {
+            return;
+        }
+        synchronized (this) {
+            if (server != null) {
+                server.stop(Ipv4Subnet.parseAddress(network.gateway()));
+            }
+        }
+    }
+
+    List<Inet4Address> lookup(Inet4Address listenAddress, String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        return projections.read(p -> {
+            List<Inet4Address> found = new ArrayList<>();
+            for (NetworkView n : p.networks().all()) {
+                if (!served(n) || !n.gateway().equals(listenAddress.getHostAddress())) {
+                    continue;
+                }
+                for (Map.Entry<String, NetworkEndpoint> e : n.endpoints().entrySet()) {
+                    if (!n.joined().contains(e.getKey()) || e.getValue().ipv4Address().isEmpty()) {
+                        continue;
+                    }
+                    String containerName = p.containers().byId(e.getKey()).map(c -> c.name()).orElse("");
+                    boolean matches = containerName.toLowerCase(Locale.ROOT).equals(wanted)
+                            || e.getValue().aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted));
+                    if (matches) {
+                        found.add(Ipv4Subnet.parseAddress(e.getValue().ipv4Address()));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.tallyman.network.bridge;
+
+import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.linux.NetDevices;
+import dev.tallyman.spi.linux.NetworkNamespaces;
+import dev.tallyman.spi.network.Attachment;
+import dev.tallyman.spi.network.Endpoint;
+import dev.tallyman.spi.network.Ipv4Config;
+import dev.tallyman.spi.network.NetworkDriver;
+import dev.tallyman.spi.network.NetworkSpec;
+import dev.tallyman.spi.network.PortInUseException;
+import dev.tallyman.spi.network.PortMapping;
+import dev.tallyman.spi.network.PortPublishing;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Docker's bridge driver on Linux bridges, veth pairs and nftables. Per network: a bridge holding the gateway
+ * address, with {@code route_localnet} on; the network's elements in this instance's nft table (see
+ * {@link Firewall}). Per endpoint: a veth pair, its host end ({@link KernelNames#hostVeth}) on the bridge, its
+ * other end in the endpoint's namespace with the endpoint's name, MAC, address and default route; published
+ * ports as elements of the forwarding maps. Kernel objects are found again by name, so the driver keeps no
+ * state of its own, and they keep working while the service is away.
+ *
+ * <p>Each operation costs at most one fork per tool: joining runs {@code ip -batch -} once on the host (the
+ * veth pair, its peer moved into the namespace, the host end on the bridge) and configures the inside with
+ * ioctls from a thread in the namespace; publishing and unpublishing run one {@code nft -f -} transaction.
+ */
+public final class BridgeDriver implements NetworkDriver, PortPublishing {
+    static final String NAME = "bridge";
+    private static final Path SYS_NET = Path.of("/sys/class/net");
+    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+
+    private final BridgeConfig config;
+    private final Firewall firewall;
+
+    public BridgeDriver(BridgeConfig config) {
+        this.config = config;
+        this.firewall = new Firewall(config.nftTable());
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The name of the bridge this driver makes for {@code network}. */
+    public static String bridgeName(NetworkSpec network) {
+        return KernelNames.bridge(network);
+    }
+
+    /** The name of the host end of the veth pair of the endpoint of {@code containerId} on {@code network}. */
+    public static String hostVethName(NetworkSpec network, String containerId) {
+        return KernelNames.hostVeth(network.id(), containerId);
+    }
+
+    @Override
+    public void createNetwork(NetworkSpec network) {
+        Ipv4Config ipv4 = addressing(network, "create network");
+        String bridge = bridgeOf(network, "create network");
+        try {
+            String cidr = ipv4.subnet().cidrOf(ipv4.gateway());
+            String configure = "addr replace " + cidr + " dev " + bridge + "\n" + "link set " + bridge + " up\n";
+            if (!linkExists(bridge)) {
+                try {
+                    ip("link add name " + bridge + " type bridge\n" + configure);
+                } catch (Tools.ToolFailure e) {
+                    if (!linkExists(bridge)) {
+                        throw e;
+                    }
+                    ip(configure); // made by a concurrent create meanwhile
+                }
+            } else {
+                ip(configure);
+            }
+            // 127.0.0.1 may leave through the bridge, so that ports published on loopback reach containers.
+            Files.writeString(Path.of("/proc/sys/net/ipv4/conf", bridge, "route_localnet"), "1");
+            enableForwarding();
+            nft(firewall.skeleton() + firewall.networkElements("add", bridge, ipv4.subnet(), network.internal()));
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "create network", network.name(), e);
+        }
+    }
+
+    @Override
+    public void removeNetwork(NetworkSpec network) {
+        String bridge = bridgeOf(network, "remove network");
+        var subnet = network.ipv4().map(Ipv4Config::subnet).orElse(null);
+        try {
+            // Adding before deleting makes the delete safe when the elements are gone already.
+            nft(firewall.declarations()
+                    + firewall.networkElements("add", bridge, subnet, network.internal())
+                    + firewall.networkElements("delete", bridge, subnet, network.internal()));
+            if (linkExists(bridge)) {
+                deleteLink(bridge);
+            }
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "remove network", network.name(), e);
+        }
+    }
+
+    @Override
+    public Attachment join(NetworkSpec network, Endpoint endpoint) {
+        String operation = "join network " + network.name() + " with container";
+        Ipv4Config ipv4 = addressing(network, operation);
+        String bridge = bridgeOf(network, operation);
+        Path namespace = endpoint.namespace().orElseThrow(() -> invalid(operation, endpoint, "the endpoint has no network namespace"));
+        Inet4Address address = endpoint.ipv4().orElseThrow(() -> invalid(operation, endpoint, "the endpoint has no IPv4 address"));
+        String inner = endpoint.interfaceName();
+        if (!KernelNames.isValidInterfaceName(inner)) {
+            throw invalid(operation, endpoint, "invalid interface name " + inner);
+        }
+        if (!ipv4.subnet().contains(address)) {
+            throw invalid(operation, endpoint, "address " + address.getHostAddress() + " is outside " + ipv4.subnet());
+        }
+        String veth = KernelNames.hostVeth(network.id(), endpoint.containerId());
+        String cidr = ipv4.subnet().cidrOf(address);
+        String mac = endpoint.macAddress().orElseGet(() -> macOf(address));
+        boolean made = false;
+        try {
+            if (!linkExists(bridge)) {
+                throw new DriverException(DriverException.Kind.NOT_FOUND, NAME, operation, shortId(endpoint),
+                        "bridge " + bridge + " does not exist");
+            }
+            NamespaceView view = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner));
+            StringBuilder host = new StringBuilder();
+            if (linkExists(veth) && !view.hasInterface()) {
+                host.append("link del ").append(veth).append('\n'); // left from an earlier namespace of the container
+            }
+            if (!linkExists(veth) || !view.hasInterface()) {
+                host.append("link add ").append(veth).append(" type veth peer name ").append(inner);
+                host.append(" address ").append(mac);
+                host.append(" netns ").append(namespace).append('\n');
+                made = true;
+            }
+            host.append("link set ").append(veth).append(" master ").append(bridge).append(" up\n");
+            ip(host.toString());
+
+            boolean route = !network.internal() && !view.hasDefaultRoute();
+            int prefix = ipv4.subnet().prefixLength();
+            NetworkNamespaces.inside(namespace, () -> {
+                NetDevices.up("lo");
+                NetDevices.setAddress(inner, address, prefix);
+                NetDevices.up(inner);
+                if (route) {
+                    NetDevices.addDefaultRoute(ipv4.gateway());
+                }
+                return null;
+            });
+            Optional<String> gateway = network.internal() ? Optional.empty() : Optional.of(ipv4.gateway().getHostAddress());
+            return new Attachment(Attachment.Mode.PATH, Optional.of(namespace), List.of(cidr), gateway,
+                    Optional.of(mac));
+        } catch (IOException | RuntimeException e) {
+            if (made) {
+                try {
+                    if (linkExists(veth)) {
+                        deleteLink(veth);
+                    }
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            if (e instanceof DriverException d) {
+                throw d;
+            }
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
+        }
+    }
+
+    @Override
+    public void leave(NetworkSpec network, Endpoint endpoint) {
+        unpublish(network, endpoint);
+        String veth = KernelNames.hostVeth(network.id(), endpoint.containerId());
+        try {
+            if (linkExists(veth)) {
+                deleteLink(veth);
+            }
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "leave network " + network.name() + " with container",
+                    shortId(endpoint), e);
+        }
+    }
+
+    @Override
+    public void publish(NetworkSpec network, Endpoint endpoint) {
+        List<PortMapping> ports = Firewall.ipv4Only(endpoint.ports());
+        if (ports.isEmpty()) {
+            return;
+        }
+        String operation = "publish ports of container";
+        Inet4Address address = endpoint.ipv4().orElseThrow(() -> invalid(operation, endpoint, "the endpoint has no IPv4 address"));
+        for (PortMapping port : ports) {
+            Optional<String> refusal = PortProbe.refusal(port);
+            if (refusal.isPresent()) {
+                throw new PortInUseException(NAME, shortId(endpoint), port, "Error starting userland proxy: " + refusal.get());
+            }
+        }
+        StringBuilder script = new StringBuilder(firewall.declarations());
+        String comment = KernelNames.endpointComment(network.id(), endpoint.containerId());
+        for (PortMapping port : ports) {
+            script.append(firewall.addPort(port, address, comment));
+        }
+        try {
+            nft(script.toString());
+        } catch (Tools.ToolFailure e) {
+            if (e.getMessage().contains("File exists")) {
+                PortMapping taken = ports.stream().filter(p -> e.getMessage().contains(" " + p.hostPort() + " "))
+                        .findFirst().orElse(ports.get(0));
+                String ip = taken.hostIp().isEmpty() ? "0.0.0.0" : taken.hostIp();
+                throw new PortInUseException(NAME, shortId(endpoint), taken,
+                        "Bind for " + ip + ":" + taken.hostPort() + " failed: port is already allocated");
+            }
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
+        }
+    }
+
+    @Override
+    public void unpublish(NetworkSpec network, Endpoint endpoint) {
+        List<PortMapping> ports = Firewall.ipv4Only(endpoint.ports());
+        if (ports.isEmpty() || endpoint.ipv4().isEmpty()) {
+            return;
+        }
+        Inet4Address address = endpoint.ipv4().get();
+        String operation = "unpublish ports of container";
+        StringBuilder script = new StringBuilder(firewall.declarations());
+        for (PortMapping port : ports) {
+            script.append(firewall.removePort(port, address));
+        }
+        try {
+            nft(script.toString());
+        } catch (Tools.ToolFailure e) {
+            if (!e.getMessage().contains("File exists")) {
+                throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
+            }
+            // Some key is another endpoint's now; remove ours one by one and leave that one alone.
+            for (PortMapping port : ports) {
+                try {
+                    nft(firewall.removePort(port, address));
+                } catch (Tools.ToolFailure one) {
+                    if (!one.getMessage().contains("File exists")) {
+                        throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
+                    }
+                } catch (IOException one) {
+                    throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
+        }
+    }
+
+    /** Writes the table's fixed rules (and declares its sets); done when the driver is made and by every create. */
+    void writeSkeleton() {
+        try {
+            nft(firewall.skeleton());
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "write nft table", config.nftTable(), e);
+        }
+    }
+
+    /** Deletes this instance's whole nft table (tests; {@code ops/tallyman down} does the same with nft). */
+    void deleteTable() throws IOException {
+        nft("add table ip " + config.nftTable() + "\ndelete table ip " + config.nftTable() + "\n");
+    }
+
+    /** Docker's MAC for an address when none is given: {@code 02:42} and the four address bytes. */
+    static String macOf(Inet4Address address) {
+        byte[] b = address.getAddress();
+        return String.format("02:42:%02x:%02x:%02x:%02x", b[0] & 0xff, b[1] & 0xff, b[2] & 0xff, b[3] & 0xff);
+    }
+
+    private Ipv4Config addressing(NetworkSpec network, String operation) {
+        return network.ipv4().orElseThrow(() -> new DriverException(DriverException.Kind.INVALID_ARGUMENT, NAME, operation,
+                network.name(), "a bridge network needs an IPv4 subnet and gateway"));
+    }
+
+    private static String bridgeOf(NetworkSpec network, String operation) {
+        String bridge = KernelNames.bridge(network);
+        if (!KernelNames.isValidInterfaceName(bridge)) {
+            throw new DriverException(DriverException.Kind.INVALID_ARGUMENT, NAME, operation, network.name(),
+                    "invalid bridge name " + bridge + ": at most 15 characters, no '/', ':' or spaces");
+        }
+        return bridge;
+    }
+
+    private static DriverException invalid(String operation, Endpoint endpoint, String why) {
+        return new DriverException(DriverException.Kind.INVALID_ARGUMENT, NAME, operation, shortId(endpoint), why);
+    }
+
+    private static String shortId(Endpoint endpoint) {
+        String id = endpoint.containerId();
+        return id.length() <= 12 ? id : id.substring(0, 12);
+    }
+
+    private static boolean linkExists(String name) {
+        return Files.exists(SYS_NET.resolve(name));
+    }
+
+    private void deleteLink(String name) throws IOException {
+        try {
+            ip("link del " + name + "\n");
+        } catch (Tools.ToolFailure e) {
+            if (linkExists(name)) {
+                throw e;
+            }
+            // gone meanwhile (its peer's namespace was destroyed): the result is the same
+        }
+    }
+
+    private static void enableForwarding() throws IOException {
+        if (!Files.readString(IP_FORWARD).strip().equals("1")) {
+            Files.writeString(IP_FORWARD, "1");
+        }
+    }
+
+    private void ip(String script) throws IOException {
+        Tools.run(List.of(config.ip(), "-batch", "-"), script);
+    }
+
+    private void nft(String script) throws IOException {
+        Tools.run(List.of(config.nft(), "-f", "-"), script);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tallyman.network.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tallyman.spi.network.Endpoint;
+import dev.tallyman.spi.network.NetworkDriver;
+import dev.tallyman.spi.network.NetworkSpec;
+import dev.tallyman.spi.network.PortMapping;
+import dev.tallyman.spi.testkit.NetworkDriverContract;
+import dev.tallyman.spi.testkit.NetworkLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The network contract through the real kernel, with an nft table of this test run's own. */
+class BridgeDriverIT implements NetworkDriverContract {
+    private static final String TABLE = "tallyman_test_" + NetworkLab.hex(4);
+
+    @Override
+    public NetworkDriver newDriver(Path root) {
+        BridgeDriver driver = new BridgeDriver(new BridgeConfig(TABLE, "ip", "nft"));
+        driver.writeSkeleton();
+        return driver;
+    }
+
+    @Override
+    public boolean makesInterfaces() {
+        return true;
+    }
+
+    @Override
+    public List<String> leftovers(NetworkDriver driver, List<NetworkSpec> networks, List<Endpoint> endpoints)
+            throws Exception {
+        List<String> left = new ArrayList<>();
+        String table = NetworkLab.run(List.of("nft", "list", "table", "ip", TABLE)).output();
+        for (NetworkSpec network : networks) {
+            String bridge = BridgeDriver.bridgeName(network);
+            if (Files.exists(Path.of("/sys/class/net", bridge))) {
+                left.add("bridge " + bridge);
+            }
+            if (table.contains("\"" + bridge + "\"")) {
+                left.add("nft elements naming " + bridge);
+            }
+            network.ipv4().ifPresent(ipv4 -> {
+                if (table.contains(ipv4.subnet().toString())) {
+                    left.add("nft masquerade of " + ipv4.subnet());
+                }
+            });
+        }
+        for (Endpoint endpoint : endpoints) {
+            for (NetworkSpec network : networks) {
+                String veth = BridgeDriver.hostVethName(network, endpoint.containerId());
+                if (Files.exists(Path.of("/sys/class/net", veth))) {
+                    left.add("veth " + veth);
+                }
+            }
+            endpoint.ipv4().ifPresent(ip -> {
+                if (table.contains(": " + ip.getHostAddress() + " . ")) {
+                    left.add("nft port forwarding to " + ip.getHostAddress() + ":\n" + table);
+                }
+            });
+        }
+        return left;
+    }
+
+    @AfterAll
+    static void deleteTable() throws Exception {
+        new BridgeDriver(new BridgeConfig(TABLE, "ip", "nft")).deleteTable();
+    }
+
+    @Test
+    void joinPublishUnpublishLeaveTakeAFewMilliseconds(@TempDir Path root) throws Exception {
+        BridgeDriver driver = (BridgeDriver) newDriver(root);
+        try (NetworkLab lab = new NetworkLab(driver, true)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            List<Long> join = new ArrayList<>();
+            List<Long> publish = new ArrayList<>();
+            List<Long> leave = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Endpoint endpoint = lab.endpoint(network, 1 + i, List.of(
+                        new PortMapping(PortMapping.Protocol.TCP, "127.0.0.1", NetworkLab.freePort(), 80)));
+                long t0 = System.nanoTime();
+                driver.join(network, endpoint);
+                long t1 = System.nanoTime();
+                driver.publish(network, endpoint);
+                long t2 = System.nanoTime();
+                driver.leave(network, endpoint);
+                long t3 = System.nanoTime();
+                join.add((t1 - t0) / 1000);
+                publish.add((t2 - t1) / 1000);
+                leave.add((t3 - t2) / 1000);
+            }
+            System.out.printf("bridge driver medians over 20: join %d us, publish %d us, leave (with unpublish) %d us%n",
+                    median(join), median(publish), median(leave));
+            // A loose bound: this machine is shared and its load swings; the printed medians are the figures.
+            assertThat(median(join) + median(publish) + median(leave)).isLessThan(500_000);
+        }
+    }
+
+    @Test
+    void namesFitTheKernelsLimit() {
+        NetworkSpec network = NetworkSpec.plain("0123456789abcdef".repeat(4), "web");
+        assertThat(BridgeDriver.bridgeName(network)).isEqualTo("tm-0123456789ab");
+        assertThat(BridgeDriver.hostVethName(network, "f".repeat(64))).hasSize(15).startsWith("tmv");
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
