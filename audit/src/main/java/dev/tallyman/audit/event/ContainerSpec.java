@@ -22,6 +22,8 @@ import java.util.Map;
  * @param tmpfs --tmpfs mounts: path to mount options; null in older events
  * @param logOptions --log-opt (max-size, max-file, labels, env); null in older events
  * @param stdinOnce docker run -i: stdin closes when the first attached client ends its input; null in older events
+ * @param mounts binds, volumes and tmpfs mounts (-v, --mount, --volumes-from, image VOLUMEs); null in older events
+ * @param volumesFrom --volumes-from as given ("db:ro"); null in older events
  */
 public record ContainerSpec(
         String image,
@@ -45,7 +47,9 @@ public record ContainerSpec(
         ContainerSecurity security,
         Map<String, String> tmpfs,
         Map<String, String> logOptions,
-        Boolean stdinOnce) {
+        Boolean stdinOnce,
+        List<ContainerMount> mounts,
+        List<String> volumesFrom) {
 
     public ContainerSpec {
         entrypoint = List.copyOf(entrypoint);
@@ -54,6 +58,27 @@ public record ContainerSpec(
         labels = Map.copyOf(labels);
         tmpfs = tmpfs == null ? null : Map.copyOf(tmpfs);
         logOptions = logOptions == null ? null : Map.copyOf(logOptions);
+        mounts = mounts == null ? null : List.copyOf(mounts);
+        volumesFrom = volumesFrom == null ? null : List.copyOf(volumesFrom);
+    }
+
+    /** The shape before mounts: no mounts, no --volumes-from. */
+    public ContainerSpec(String image, String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
+                         String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
+                         boolean autoRemove, boolean tty, boolean openStdin, String storageDriver,
+                         RestartPolicy restartPolicy, String stopSignal, Integer stopTimeout, ContainerLimits limits,
+                         ContainerSecurity security, Map<String, String> tmpfs, Map<String, String> logOptions,
+                         Boolean stdinOnce) {
+        this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
+                openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions,
+                stdinOnce, null, null);
+    }
+
+    /** This spec with its mounts replaced. */
+    public ContainerSpec withMounts(List<ContainerMount> newMounts, List<String> newVolumesFrom) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions, stdinOnce, newMounts, newVolumesFrom);
     }
 
     /** The first release's fields only; everything newer takes its default. */
@@ -75,13 +100,15 @@ public record ContainerSpec(
                 security == null ? ContainerSecurity.DEFAULT : security,
                 tmpfs == null ? Map.of() : tmpfs,
                 logOptions == null ? Map.of() : logOptions,
-                stdinOnce != null && stdinOnce);
+                stdinOnce != null && stdinOnce,
+                mounts == null ? List.of() : mounts,
+                volumesFrom == null ? List.of() : volumesFrom);
     }
 
     public ContainerSpec withHostname(String newHostname) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce);
+                logOptions, stdinOnce, mounts, volumesFrom);
     }
 
     /**

@@ -151,7 +151,9 @@ public final class ContainerApi {
                         Boolean.TRUE.equals(host.init())),
                 host.tmpfs() == null ? Map.of() : host.tmpfs(),
                 host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config(),
-                body.stdinOnce());
+                body.stdinOnce(),
+                MountJson.requested(body, host),
+                host.volumesFrom() == null ? List.of() : host.volumesFrom());
         String id = create.handle(command, request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
@@ -214,7 +216,7 @@ public final class ContainerApi {
                 .filter(c -> filters.matchesAny("ancestor", a -> ancestorMatches(c, a)))
                 .filter(c -> filters.matchesAny("exited", e -> c.state() == ContainerState.EXITED && e.equals(Integer.toString(c.exitCode()))))
                 .filter(c -> filters.matchesAny("network", n -> n.equals(c.spec().networkMode())))
-                .filter(c -> !filters.has("volume"))
+                .filter(c -> filters.matchesAny("volume", v -> dev.tallyman.host.commands.volumes.VolumeUsers.matchesFilter(c, v)))
                 .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
                 .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
                 .toList();
@@ -226,6 +228,7 @@ public final class ContainerApi {
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (ContainerView c : containers) {
             Map<String, Object> row = ContainerJson.summary(c, now);
+            row.put("Mounts", MountJson.points(c.spec(), this::volume));
             if (size) {
                 long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
                 long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
@@ -255,8 +258,14 @@ public final class ContainerApi {
 
     private void inspect(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
-        request.json(200, ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
-                launcher.rootfs(c.id()).toString(), storageDriver, List.of()));
+        Map<String, Object> json = ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
+                launcher.rootfs(c.id()).toString(), storageDriver, List.of());
+        MountJson.decorate(json, c.spec(), this::volume);
+        request.json(200, json);
+    }
+
+    private Optional<dev.tallyman.host.projections.VolumeView> volume(String name) {
+        return projections.read(p -> p.volumes().byName(name));
     }
 
     private void start(ApiRequest request) {
@@ -327,7 +336,7 @@ public final class ContainerApi {
     }
 
     private void remove(ApiRequest request) {
-        remove.handle(request.path("name"), request.flag("force"), request.commandContext());
+        remove.handle(request.path("name"), request.flag("force"), request.flag("v"), request.commandContext());
         request.noContent();
     }
 

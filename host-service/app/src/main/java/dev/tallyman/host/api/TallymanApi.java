@@ -34,6 +34,7 @@ public final class TallymanApi {
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("containers", new java.util.TreeMap<>(p.containers().snapshot()));
             state.put("images", new java.util.TreeMap<>(p.images().snapshot()));
+            state.put("volumes", new java.util.TreeMap<>(p.volumes().snapshot()));
             return state;
         });
     }

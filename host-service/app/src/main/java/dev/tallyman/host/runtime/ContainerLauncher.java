@@ -47,6 +47,7 @@ public final class ContainerLauncher {
     private final java.util.Map<String, int[]> consoleSizes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, JsonFileLogShipper> shippers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private VolumeMounter volumes;
 
     public ContainerLauncher(StorageDriver storage, Map<String, NetworkDriver> networks, ContainerRuntime runtime,
                              Path execRoot, Path dataRoot) {
@@ -55,6 +56,11 @@ public final class ContainerLauncher {
         this.runtime = runtime;
         this.execRoot = execRoot;
         this.dataRoot = dataRoot;
+    }
+
+    /** Binds, volumes and tmpfs mounts of -v/--mount/--volumes-from go through this mounter; without it they are ignored. */
+    public void mountVolumesWith(VolumeMounter mounter) {
+        this.volumes = mounter;
     }
 
     public Path bundle(String id) {
@@ -116,6 +122,9 @@ public final class ContainerLauncher {
                     .hostname(spec.hostname())
                     .network(attachment);
             RunOptions.apply(builder, spec);
+            if (volumes != null) {
+                volumes.prepare(id, spec, rootfs(id)).forEach(builder::mount);
+            }
             specWriter.write(builder.build(), bundle(id));
             ContainerRuntime.StdinMode stdin = !spec.openStdin() ? ContainerRuntime.StdinMode.CLOSED
                     : spec.stdinOnce() ? ContainerRuntime.StdinMode.ONCE : ContainerRuntime.StdinMode.OPEN;
@@ -152,6 +161,9 @@ public final class ContainerLauncher {
 
     private void teardownNow(String id, ContainerSpec spec) {
         step("delete runc container " + id, () -> runtime.delete(id, true));
+        if (volumes != null) {
+            step("release volumes of " + id, () -> volumes.release(id, spec));
+        }
         step("leave network " + spec.networkMode() + " " + id,
                 () -> network(spec.networkMode()).leave(networkSpec(spec.networkMode()), endpoint(id, spec)));
         step("unmount rootfs " + id, () -> Mounts.unmount(rootfs(id)));

@@ -32,7 +32,8 @@ public record ContainerCreateBody(
         Map<String, String> labels,
         String stopSignal,
         Integer stopTimeout,
-        HostConfig hostConfig) {
+        HostConfig hostConfig,
+        Map<String, Object> volumes) {
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -57,12 +58,38 @@ public record ContainerCreateBody(
             List<Ulimit> ulimits,
             Map<String, String> tmpfs,
             LogConfig logConfig,
-            List<Integer> consoleSize) {
+            List<Integer> consoleSize,
+            List<String> binds,
+            List<MountBody> mounts,
+            List<String> volumesFrom) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null);
+                    "", null, List.of(), Map.of(), null, null, null, null, null);
         }
+    }
+
+    /** One entry of HostConfig.Mounts, what the CLI sends for --mount. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MountBody(String type, String source, String target, boolean readOnly, BindOptions bindOptions,
+                            VolumeOptions volumeOptions, TmpfsOptions tmpfsOptions) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BindOptions(String propagation, boolean createMountpoint) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record VolumeOptions(boolean noCopy, Map<String, String> labels) {
+    }
+
+    /** Mode is a Go os.FileMode: a number, the permission bits (and sticky/setgid ones) of the tmpfs' root. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TmpfsOptions(long sizeBytes, long mode) {
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)

@@ -32,14 +32,30 @@ public record CreateContainer(
         ContainerSpec.ContainerSecurity security,
         Map<String, String> tmpfs,
         Map<String, String> logOptions,
-        boolean stdinOnce) {
+        boolean stdinOnce,
+        List<dev.tallyman.audit.event.ContainerMount> mounts,
+        List<String> volumesFrom) {
 
     public CreateContainer {
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
         tmpfs = Map.copyOf(tmpfs);
         logOptions = Map.copyOf(logOptions);
         entrypoint = entrypoint.map(List::copyOf);
         cmd = cmd.map(List::copyOf);
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
+    }
+
+    /** The shape before mounts: none asked for. */
+    public CreateContainer(Optional<String> name, String image, Optional<List<String>> entrypoint, Optional<List<String>> cmd,
+                           List<String> env, String workingDir, Optional<String> user, String hostname,
+                           Map<String, String> labels, String networkMode, boolean autoRemove, boolean tty, boolean openStdin,
+                           ContainerSpec.RestartPolicy restartPolicy, Optional<String> stopSignal,
+                           Optional<Integer> stopTimeout, ContainerSpec.ContainerLimits limits,
+                           ContainerSpec.ContainerSecurity security, Map<String, String> tmpfs,
+                           Map<String, String> logOptions, boolean stdinOnce) {
+        this(name, image, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty, openStdin,
+                restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions, stdinOnce, List.of(), List.of());
     }
 }

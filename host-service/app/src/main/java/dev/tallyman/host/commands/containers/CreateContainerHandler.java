@@ -33,12 +33,18 @@ public final class CreateContainerHandler {
     private final ImageLookup images;
     private final ImageStore imageStore;
     private final StorageDriver storage;
+    private dev.tallyman.host.commands.volumes.ContainerVolumes volumes;
 
     public CreateContainerHandler(Journal journal, ImageLookup images, ImageStore imageStore, StorageDriver storage) {
         this.journal = journal;
         this.images = images;
         this.imageStore = imageStore;
         this.storage = storage;
+    }
+
+    /** Mounts (-v, --mount, --volumes-from, image VOLUMEs) are resolved and their volumes made by these; without, none. */
+    public void mountVolumesWith(dev.tallyman.host.commands.volumes.ContainerVolumes containerVolumes) {
+        this.volumes = containerVolumes;
     }
 
     /** @return the new container's id */
@@ -49,7 +55,9 @@ public final class CreateContainerHandler {
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
         ContainerSpec requested = specOf(command, image, imageConfig.config(), networkMode, storage.name());
-        ContainerSpec spec = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested));
+        ContainerSpec limited = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested));
+        ContainerSpec spec = volumes == null ? limited : limited.withMounts(volumes.resolve(command.mounts(),
+                command.volumesFrom(), imageConfig.config().volumes(), limited.tmpfs().keySet()), command.volumesFrom());
         if (spec.entrypoint().isEmpty() && spec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");
         }
@@ -65,9 +73,12 @@ public final class CreateContainerHandler {
             return chosen;
         });
         try {
+            if (volumes != null) {
+                volumes.createVolumes(spec.mounts(), context);
+            }
             List<LayerId> layers = imageStore.layers(Digest.parse(image.id()));
             storage.createWritable(LayerId.of(id), layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)));
-        } catch (DriverException | dev.tallyman.images.ImageException e) {
+        } catch (DriverException | dev.tallyman.images.ImageException | EngineException e) {
             journal.append(StreamId.container(id), ExpectedVersion.exactly(0), new ContainerCreateFailed(id, e.getMessage()), context);
             throw EngineException.system("create container " + name + ": " + e.getMessage(), e).onRecord();
         }
