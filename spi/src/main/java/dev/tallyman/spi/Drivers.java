@@ -2,6 +2,7 @@ package dev.tallyman.spi;
 
 import dev.tallyman.spi.network.NetworkDriverProvider;
 import dev.tallyman.spi.storage.StorageDriverProvider;
+import dev.tallyman.spi.volume.VolumeDriverProvider;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -34,5 +35,12 @@ public final class Drivers {
 
     public static Optional<NetworkDriverProvider> network(ClassLoader loader, String name) {
         return network(loader).stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public static List<VolumeDriverProvider> volume(ClassLoader loader) {
+        return ServiceLoader.load(VolumeDriverProvider.class, loader).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.spiVersion() == VolumeDriverProvider.SPI_VERSION)
+                .toList();
     }
 }

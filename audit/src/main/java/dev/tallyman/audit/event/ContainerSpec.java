@@ -27,6 +27,8 @@ import java.util.Map;
  * @param portBindings -p, host port 0 for "any free port"; null in older events
  * @param publishAllPorts -P; null in older events
  * @param exposedPorts "80/tcp": the image's EXPOSE and --expose; null in older events
+ * @param mounts binds, volumes and tmpfs mounts (-v, --mount, --volumes-from, image VOLUMEs); null in older events
+ * @param volumesFrom --volumes-from as given ("db:ro"); null in older events
  */
 public record ContainerSpec(
         String image,
@@ -54,7 +56,9 @@ public record ContainerSpec(
         List<NetworkMembership> networks,
         List<NetworkEvent.PublishedPort> portBindings,
         Boolean publishAllPorts,
-        List<String> exposedPorts) {
+        List<String> exposedPorts,
+        List<ContainerMount> mounts,
+        List<String> volumesFrom) {
 
     public ContainerSpec {
         networks = networks == null ? null : List.copyOf(networks);
@@ -66,6 +70,15 @@ public record ContainerSpec(
         labels = Map.copyOf(labels);
         tmpfs = tmpfs == null ? null : Map.copyOf(tmpfs);
         logOptions = logOptions == null ? null : Map.copyOf(logOptions);
+        mounts = mounts == null ? null : List.copyOf(mounts);
+        volumesFrom = volumesFrom == null ? null : List.copyOf(volumesFrom);
+    }
+
+    /** This spec with its mounts replaced. */
+    public ContainerSpec withMounts(List<ContainerMount> newMounts, List<String> newVolumesFrom) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, newMounts, newVolumesFrom);
     }
 
     /** The first release's fields only; everything newer takes its default. */
@@ -73,10 +86,10 @@ public record ContainerSpec(
                          String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
                          boolean autoRemove, boolean tty, boolean openStdin, String storageDriver) {
         this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
-                openStdin, storageDriver, null, null, null, null, null, null, null, null, null, null, null, null);
+                openStdin, storageDriver, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** The fields before networks; the network fields take their defaults. */
+    /** The fields before networks and mounts; those take their defaults. */
     public ContainerSpec(String image, String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
                          String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
                          boolean autoRemove, boolean tty, boolean openStdin, String storageDriver,
@@ -85,7 +98,7 @@ public record ContainerSpec(
                          Boolean stdinOnce) {
         this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
                 openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions,
-                stdinOnce, null, null, null, null);
+                stdinOnce, null, null, null, null, null, null);
     }
 
     /** This spec with every field that an older event lacks set to its default. */
@@ -103,7 +116,9 @@ public record ContainerSpec(
                 networks == null ? List.of() : networks,
                 portBindings == null ? List.of() : portBindings,
                 publishAllPorts != null && publishAllPorts,
-                exposedPorts == null ? List.of() : exposedPorts);
+                exposedPorts == null ? List.of() : exposedPorts,
+                mounts == null ? List.of() : mounts,
+                volumesFrom == null ? List.of() : volumesFrom);
     }
 
     /** This spec with the network fields set (create fills them after resolving the networks). */
@@ -112,13 +127,13 @@ public record ContainerSpec(
                                         List<String> newExposedPorts) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, newNetworkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce, newNetworks, newPortBindings, newPublishAll, newExposedPorts);
+                logOptions, stdinOnce, newNetworks, newPortBindings, newPublishAll, newExposedPorts, mounts, volumesFrom);
     }
 
     public ContainerSpec withHostname(String newHostname) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts);
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom);
     }
 
     /**

@@ -24,6 +24,10 @@ public record StreamId(String value) {
         return of("network", networkId);
     }
 
+    public static StreamId volume(String name) {
+        return of("volume", name);
+    }
+
     public static final StreamId IMAGES = new StreamId("images");
     public static final StreamId REFUSALS = new StreamId("refusals");
 

@@ -155,7 +155,9 @@ public final class ContainerApi {
                 ContainerNetworkJson.endpointsOf(body),
                 ContainerNetworkJson.portBindingsOf(host),
                 host.publishAllPorts(),
-                body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()));
+                body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()),
+                MountJson.requested(body, host),
+                host.volumesFrom() == null ? List.of() : host.volumesFrom());
         String id = create.handle(command, request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
@@ -223,7 +225,7 @@ public final class ContainerApi {
                         .anyMatch(p -> ContainerNetworkJson.portMatches(pub, p.containerPort(), p.protocol()))))
                 .filter(c -> filters.matchesAny("expose", exp -> c.spec().exposedPorts().stream()
                         .anyMatch(p -> ContainerNetworkJson.portMatches(exp, p))))
-                .filter(c -> !filters.has("volume"))
+                .filter(c -> filters.matchesAny("volume", v -> dev.tallyman.host.commands.volumes.VolumeUsers.matchesFilter(c, v)))
                 .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
                 .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
                 .toList();
@@ -236,6 +238,7 @@ public final class ContainerApi {
         for (ContainerView c : containers) {
             Map<String, Object> row = ContainerJson.summary(c, now);
             ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
+            row.put("Mounts", MountJson.points(c.spec(), this::volume));
             if (size) {
                 long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
                 long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
@@ -268,12 +271,17 @@ public final class ContainerApi {
         Map<String, Object> body = ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
                 launcher.rootfs(c.id()).toString(), storageDriver, List.of());
         ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
+        MountJson.decorate(body, c.spec(), this::volume);
         request.json(200, body);
     }
 
     /** The networks the container belongs to, in the order it joined them. */
     private List<dev.tallyman.host.projections.NetworkView> networksOf(ContainerView c) {
         return projections.read(p -> p.networks().networksOf(c.id()));
+    }
+
+    private Optional<dev.tallyman.host.projections.VolumeView> volume(String name) {
+        return projections.read(p -> p.volumes().byName(name));
     }
 
     private void start(ApiRequest request) {
@@ -344,7 +352,7 @@ public final class ContainerApi {
     }
 
     private void remove(ApiRequest request) {
-        remove.handle(request.path("name"), request.flag("force"), request.commandContext());
+        remove.handle(request.path("name"), request.flag("force"), request.flag("v"), request.commandContext());
         request.noContent();
     }
 

@@ -130,6 +130,29 @@ final class DockerEvents {
             } else {
                 return Optional.empty();
             }
+        } else if (event instanceof dev.tallyman.audit.event.VolumeEvent v) {
+            type = "volume";
+            id = v.name();
+            if (v instanceof dev.tallyman.audit.event.VolumeEvent.VolumeCreated e) {
+                action = "create";
+                attributes.put("driver", e.driver());
+            } else if (v instanceof dev.tallyman.audit.event.VolumeEvent.VolumeMounted e) {
+                action = "mount";
+                attributes.put("container", e.containerId());
+                attributes.put("destination", e.destination());
+                attributes.put("driver", e.driver());
+                attributes.put("propagation", e.propagation());
+                attributes.put("read/write", Boolean.toString(e.readWrite()));
+            } else if (v instanceof dev.tallyman.audit.event.VolumeEvent.VolumeUnmounted e) {
+                action = "unmount";
+                attributes.put("container", e.containerId());
+                attributes.put("driver", e.driver());
+            } else if (v instanceof dev.tallyman.audit.event.VolumeEvent.VolumeRemoved e) {
+                action = "destroy";
+                attributes.put("driver", e.driver());
+            } else {
+                return Optional.empty();
+            }
         } else {
             return Optional.empty();
         }

@@ -133,6 +133,7 @@ public final class EventsApi {
                     int eq = f.indexOf('=');
                     return eq < 0 ? attributes.containsKey(f) : f.substring(eq + 1).equals(attributes.get(f.substring(0, eq)));
                 })
+                && filters.matchesAny("volume", f -> type.equals("volume") && id.equals(f))
                 && filters.matchesAny("scope", "local"::equals);
     }
 }

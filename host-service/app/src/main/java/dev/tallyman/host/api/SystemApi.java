@@ -86,7 +86,7 @@ public final class SystemApi {
         info.put("LoggingDriver", "json-file");
         info.put("DefaultRuntime", "runc");
         info.put("Runtimes", Map.of("runc", Map.of("path", "runc")));
-        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("bridge", "host", "null"), "Log", List.of("json-file")));
+        info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "null"), "Log", List.of("json-file")));
         info.put("SecurityOptions", List.of());
         info.put("Labels", List.of());
         info.put("ExperimentalBuild", false);

@@ -35,6 +35,7 @@ public final class TallymanApi {
             state.put("containers", new java.util.TreeMap<>(p.containers().snapshot()));
             state.put("images", new java.util.TreeMap<>(p.images().snapshot()));
             state.put("networks", new java.util.TreeMap<>(p.networks().snapshot()));
+            state.put("volumes", new java.util.TreeMap<>(p.volumes().snapshot()));
             return state;
         });
     }

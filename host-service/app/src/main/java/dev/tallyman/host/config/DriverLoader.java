@@ -5,6 +5,8 @@ import dev.tallyman.spi.network.NetworkDriver;
 import dev.tallyman.spi.network.NetworkDriverProvider;
 import dev.tallyman.spi.storage.StorageDriver;
 import dev.tallyman.spi.storage.StorageDriverProvider;
+import dev.tallyman.spi.volume.VolumeDriver;
+import dev.tallyman.spi.volume.VolumeDriverProvider;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -67,6 +69,22 @@ final class DriverLoader {
             } else {
                 org.jboss.logging.Logger.getLogger(DriverLoader.class).warnf("network driver %s cannot run here: %s",
                         provider.name(), problem.get());
+            }
+        }
+        return drivers;
+    }
+
+    /**
+     * Every volume driver found that can run here, by name. {@code local} keeps its volumes in {@code root} itself,
+     * as Docker's do; another driver gets a folder of its own beside it.
+     */
+    Map<String, VolumeDriver> volumes(Path root) throws IOException {
+        Map<String, VolumeDriver> drivers = new LinkedHashMap<>();
+        for (VolumeDriverProvider provider : Drivers.volume(loader)) {
+            Path dir = provider.name().equals("local") ? root : root.resolveSibling("volume-drivers").resolve(provider.name());
+            Optional<String> problem = provider.probe(dir);
+            if (problem.isEmpty()) {
+                drivers.put(provider.name(), provider.create(dir, Map.of()));
             }
         }
         return drivers;

@@ -47,6 +47,17 @@ import dev.tallyman.runtime.ContainerRuntime;
 import dev.tallyman.runtime.RuntimeConfig;
 import dev.tallyman.spi.network.NetworkDriver;
 import dev.tallyman.spi.storage.StorageDriver;
+import dev.tallyman.spi.volume.VolumeDriver;
+import dev.tallyman.host.api.DiskUsageApi;
+import dev.tallyman.host.api.VolumeApi;
+import dev.tallyman.host.commands.volumes.ContainerVolumes;
+import dev.tallyman.host.commands.volumes.CreateVolumeHandler;
+import dev.tallyman.host.commands.volumes.PruneVolumesHandler;
+import dev.tallyman.host.commands.volumes.RemoveVolumeHandler;
+import dev.tallyman.host.commands.volumes.VolumeDrivers;
+import dev.tallyman.host.projections.VolumeView;
+import dev.tallyman.host.reconcile.VolumeReconciler;
+import dev.tallyman.host.runtime.VolumeMounter;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.ext.web.Router;
@@ -103,6 +114,11 @@ public class Engine {
                 Executables.find(config.runc()), Executables.find(config.conmon()),
                 config.execRoot().resolve("runc"), config.execRoot().resolve("runtime")));
         ContainerLauncher launcher = new ContainerLauncher(storage, networks, runtime, config.execRoot(), config.dataRoot());
+        Map<String, VolumeDriver> volumeDriverMap = drivers.volumes(config.dataRoot().resolve("volumes"));
+        VolumeDrivers volumeDrivers = new VolumeDrivers(volumeDriverMap);
+        VolumeMounter volumeMounter = new VolumeMounter(volumeDriverMap,
+                name -> projections.read(p -> p.volumes().byName(name).map(VolumeView::driver)));
+        launcher.mountVolumesWith(volumeMounter);
 
         ImageStore imageStore = new ImageStore(new ContentStore(config.dataRoot().resolve("images")), storage);
         ImageLookup lookup = new ImageLookup(projections);
@@ -119,9 +135,21 @@ public class Engine {
         KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
         StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
 
+        CreateVolumeHandler createVolume = new CreateVolumeHandler(journal, volumeDrivers);
+        RemoveVolumeHandler removeVolume = new RemoveVolumeHandler(journal, volumeDrivers);
+        ContainerVolumes containerVolumes = new ContainerVolumes(journal, finder, createVolume, removeVolume);
+        create.mountVolumesWith(containerVolumes);
+        start.recordVolumesWith(containerVolumes);
+        exitRecorder.recordVolumesWith(containerVolumes);
+        remove.removeVolumesWith(containerVolumes);
+        // Runs the record has alive hold their volumes' mounts, so reconciling a dead one leaves a shared mount alone.
+        projections.read(p -> java.util.List.copyOf(p.containers().all())).stream().filter(c -> c.isRunning())
+                .forEach(c -> volumeMounter.adopt(c.id(), c.spec()));
+
         exitWatch = runtime.watchExits(exitRecorder::exited);
         new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock).run();
         net.reconcile();
+        new VolumeReconciler(journal, volumeDrivers, volumeMounter).run();
         projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
 
         ObjectMapper json = new ObjectMapper()
@@ -138,6 +166,9 @@ public class Engine {
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
         net.api().register(api);
+        new VolumeApi(projections, createVolume, removeVolume,
+                new PruneVolumesHandler(projections, removeVolume, volumeDrivers), volumeDrivers).register(api);
+        new DiskUsageApi(projections, imageStore, storage, volumeDrivers, clock).register(api);
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();

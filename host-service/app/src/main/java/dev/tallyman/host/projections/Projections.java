@@ -5,6 +5,7 @@ import dev.tallyman.audit.event.ContainerEvent;
 import dev.tallyman.audit.event.Event;
 import dev.tallyman.audit.event.ImageEvent;
 import dev.tallyman.audit.event.NetworkEvent;
+import dev.tallyman.audit.event.VolumeEvent;
 import dev.tallyman.audit.store.EventStore;
 import dev.tallyman.audit.store.RecordedEvent;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class Projections {
     private final ContainerProjection containers = new ContainerProjection();
     private final ImageProjection images = new ImageProjection();
     private final NetworkProjection networks = new NetworkProjection();
+    private final VolumeProjection volumes = new VolumeProjection();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -51,6 +53,8 @@ public final class Projections {
             networks.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
             images.apply(recorded, e);
+        } else if (event instanceof VolumeEvent e) {
+            volumes.apply(recorded, e);
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {
@@ -79,6 +83,10 @@ public final class Projections {
 
     public ImageProjection images() {
         return images;
+    }
+
+    public VolumeProjection volumes() {
+        return volumes;
     }
 
     public synchronized long position() {

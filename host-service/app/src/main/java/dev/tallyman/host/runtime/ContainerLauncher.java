@@ -47,6 +47,7 @@ public final class ContainerLauncher {
     private final java.util.Map<String, int[]> consoleSizes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, JsonFileLogShipper> shippers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private VolumeMounter volumes;
 
     private volatile java.util.function.Consumer<String> networkTeardown;
 
@@ -65,6 +66,11 @@ public final class ContainerLauncher {
         this.runtime = runtime;
         this.execRoot = execRoot;
         this.dataRoot = dataRoot;
+    }
+
+    /** Binds, volumes and tmpfs mounts of -v/--mount/--volumes-from go through this mounter; without it they are ignored. */
+    public void mountVolumesWith(VolumeMounter mounter) {
+        this.volumes = mounter;
     }
 
     public Path bundle(String id) {
@@ -136,6 +142,9 @@ public final class ContainerLauncher {
                     .hostname(network != null && network.hostname().isPresent() ? network.hostname().get() : spec.hostname())
                     .network(attachment);
             RunOptions.apply(builder, spec);
+            if (volumes != null) {
+                volumes.prepare(id, spec, rootfs(id)).forEach(builder::mount);
+            }
             specWriter.write(builder.build(), bundle(id));
             if (network != null && network.resolvConf().isPresent()) {
                 Files.writeString(bundle(id).resolve("resolv.conf"), network.resolvConf().get());
@@ -175,6 +184,9 @@ public final class ContainerLauncher {
 
     private void teardownNow(String id, ContainerSpec spec) {
         step("delete runc container " + id, () -> runtime.delete(id, true));
+        if (volumes != null) {
+            step("release volumes of " + id, () -> volumes.release(id, spec));
+        }
         if (networkTeardown != null) {
             step("leave networks " + id, () -> networkTeardown.accept(id));
         } else {

@@ -34,7 +34,8 @@ public record ContainerCreateBody(
         Integer stopTimeout,
         HostConfig hostConfig,
         Map<String, Object> exposedPorts,
-        NetworkingConfig networkingConfig) {
+        NetworkingConfig networkingConfig,
+        Map<String, Object> volumes) {
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,11 +62,14 @@ public record ContainerCreateBody(
             LogConfig logConfig,
             List<Integer> consoleSize,
             Map<String, List<PortBinding>> portBindings,
-            boolean publishAllPorts) {
+            boolean publishAllPorts,
+            List<String> binds,
+            List<MountBody> mounts,
+            List<String> volumesFrom) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null, Map.of(), false);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null);
         }
     }
 
@@ -75,9 +79,21 @@ public record ContainerCreateBody(
     public record PortBinding(String hostIp, String hostPort) {
     }
 
+    /** One entry of HostConfig.Mounts, what the CLI sends for --mount. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MountBody(String type, String source, String target, boolean readOnly, BindOptions bindOptions,
+                            VolumeOptions volumeOptions, TmpfsOptions tmpfsOptions) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record NetworkingConfig(Map<String, EndpointSettings> endpointsConfig) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BindOptions(String propagation, boolean createMountpoint) {
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
@@ -89,6 +105,17 @@ public record ContainerCreateBody(
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record IpamConfig(@com.fasterxml.jackson.annotation.JsonProperty("IPv4Address") String ipv4Address) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record VolumeOptions(boolean noCopy, Map<String, String> labels) {
+    }
+
+    /** Mode is a Go os.FileMode: a number, the permission bits (and sticky/setgid ones) of the tmpfs' root. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TmpfsOptions(long sizeBytes, long mode) {
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)

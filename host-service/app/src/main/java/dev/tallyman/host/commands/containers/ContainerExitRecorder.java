@@ -39,6 +39,12 @@ public final class ContainerExitRecorder implements AutoCloseable {
     private final Map<String, java.util.UUID> runRequests = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final RestartPolicies policies;
+    private dev.tallyman.host.commands.volumes.ContainerVolumes volumes;
+
+    /** Docker's volume unmount events for each ended run go on the record through this. */
+    public void recordVolumesWith(dev.tallyman.host.commands.volumes.ContainerVolumes containerVolumes) {
+        this.volumes = containerVolumes;
+    }
 
     public ContainerExitRecorder(Journal journal, ContainerFinder finder, ContainerLauncher launcher, AutoRemover autoRemover,
                                  RestartPolicies policies) {
@@ -129,6 +135,9 @@ public final class ContainerExitRecorder implements AutoCloseable {
         ContainerView view = finder.byId(status.id()).orElse(null);
         if (!recorded || view == null) {
             return;
+        }
+        if (volumes != null) {
+            volumes.unmounted(view.id(), view.spec().mounts(), context);
         }
         if (view.state() != ContainerState.REMOVING && !policies.afterExit(view.id(), context.correlationId())) {
             autoRemover.afterRun(view.id(), context.correlationId());

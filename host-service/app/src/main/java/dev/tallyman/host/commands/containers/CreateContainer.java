@@ -36,7 +36,9 @@ public record CreateContainer(
         Map<String, EndpointRequest> endpoints,
         List<dev.tallyman.audit.event.NetworkEvent.PublishedPort> portBindings,
         boolean publishAllPorts,
-        List<String> exposedPorts) {
+        List<String> exposedPorts,
+        List<dev.tallyman.audit.event.ContainerMount> mounts,
+        List<String> volumesFrom) {
 
     /**
      * One entry of NetworkingConfig.EndpointsConfig: --network-alias and --ip for a network.
@@ -50,7 +52,7 @@ public record CreateContainer(
         }
     }
 
-    /** Without networking options: the network mode's network, no ports. */
+    /** Without networking or mount options: the network mode's network, no ports, no mounts. */
     public CreateContainer(Optional<String> name, String image, Optional<List<String>> entrypoint,
                            Optional<List<String>> cmd, List<String> env, String workingDir, Optional<String> user,
                            String hostname, Map<String, String> labels, String networkMode, boolean autoRemove,
@@ -60,13 +62,15 @@ public record CreateContainer(
                            Map<String, String> tmpfs, Map<String, String> logOptions, boolean stdinOnce) {
         this(name, image, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
                 openStdin, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions, stdinOnce,
-                Map.of(), List.of(), false, List.of());
+                Map.of(), List.of(), false, List.of(), List.of(), List.of());
     }
 
     public CreateContainer {
         endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
         portBindings = portBindings == null ? List.of() : List.copyOf(portBindings);
         exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
         tmpfs = Map.copyOf(tmpfs);
         logOptions = Map.copyOf(logOptions);
         entrypoint = entrypoint.map(List::copyOf);

@@ -34,6 +34,7 @@ public final class CreateContainerHandler {
     private final ImageStore imageStore;
     private final StorageDriver storage;
     private final ContainerNetworkChoice.Chooser networks;
+    private dev.tallyman.host.commands.volumes.ContainerVolumes volumes;
 
     public CreateContainerHandler(Journal journal, ImageLookup images, ImageStore imageStore, StorageDriver storage) {
         this(journal, images, imageStore, storage, null);
@@ -49,6 +50,11 @@ public final class CreateContainerHandler {
         this.storage = storage;
     }
 
+    /** Mounts (-v, --mount, --volumes-from, image VOLUMEs) are resolved and their volumes made by these; without, none. */
+    public void mountVolumesWith(dev.tallyman.host.commands.volumes.ContainerVolumes containerVolumes) {
+        this.volumes = containerVolumes;
+    }
+
     /** @return the new container's id */
     public String handle(CreateContainer command, CommandContext context) {
         ContainerNetworkChoice network = networks == null ? ContainerNetworkChoice.legacy(networkMode(command.networkMode()))
@@ -59,9 +65,11 @@ public final class CreateContainerHandler {
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
         ContainerSpec requested = specOf(command, image, imageConfig.config(), networkMode, storage.name());
-        ContainerSpec spec = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested))
+        ContainerSpec limited = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested))
                 .withNetworking(networkMode, network.memberships(), command.portBindings(), command.publishAllPorts(),
                         network.exposedPorts(imageConfig.config().exposedPorts(), command));
+        ContainerSpec spec = volumes == null ? limited : limited.withMounts(volumes.resolve(command.mounts(),
+                command.volumesFrom(), imageConfig.config().volumes(), limited.tmpfs().keySet()), command.volumesFrom());
         if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
             spec = spec.withHostname(network.hostname().get());
         }
@@ -81,9 +89,12 @@ public final class CreateContainerHandler {
             return chosen;
         });
         try {
+            if (volumes != null) {
+                volumes.createVolumes(spec.mounts(), context);
+            }
             List<LayerId> layers = imageStore.layers(Digest.parse(image.id()));
             storage.createWritable(LayerId.of(id), layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)));
-        } catch (DriverException | dev.tallyman.images.ImageException e) {
+        } catch (DriverException | dev.tallyman.images.ImageException | EngineException e) {
             journal.append(StreamId.container(id), ExpectedVersion.exactly(0), new ContainerCreateFailed(id, e.getMessage()), context);
             throw EngineException.system("create container " + name + ": " + e.getMessage(), e).onRecord();
         }

@@ -30,6 +30,7 @@ public final class RemoveContainerHandler implements AutoRemover {
     private final ContainerLauncher launcher;
     private final StorageDriver storage;
     private final ContainerWaits waits;
+    private dev.tallyman.host.commands.volumes.ContainerVolumes volumes;
 
     public RemoveContainerHandler(Journal journal, ContainerFinder finder, ContainerLauncher launcher, StorageDriver storage,
                                   ContainerWaits waits) {
@@ -40,7 +41,17 @@ public final class RemoveContainerHandler implements AutoRemover {
         this.waits = waits;
     }
 
+    /** rm -v and --rm remove anonymous volumes through this. */
+    public void removeVolumesWith(dev.tallyman.host.commands.volumes.ContainerVolumes containerVolumes) {
+        this.volumes = containerVolumes;
+    }
+
     public void handle(String reference, boolean force, CommandContext context) {
+        handle(reference, force, false, context);
+    }
+
+    /** @param removeVolumes docker rm -v: the container's anonymous volumes go too, unless another container uses them */
+    public void handle(String reference, boolean force, boolean removeVolumes, CommandContext context) {
         CompletableFuture<ContainerWaits.Exit>[] exit = new CompletableFuture[1];
         ContainerView view = journal.optimistically(() -> {
             ContainerView found = finder.require(reference);
@@ -68,6 +79,9 @@ public final class RemoveContainerHandler implements AutoRemover {
             throw EngineException.system("remove container " + reference + ": " + e.getMessage(), e).onRecord();
         }
         journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerRemoved(view.id()), context);
+        if (removeVolumes && volumes != null) {
+            volumes.removeAnonymous(view.spec().mounts(), context);
+        }
     }
 
     private void killAndWait(String id, CompletableFuture<ContainerWaits.Exit> exit) {
@@ -84,7 +98,8 @@ public final class RemoveContainerHandler implements AutoRemover {
     public void afterRun(String containerId, java.util.UUID runRequest) {
         finder.byId(containerId).filter(v -> v.spec().autoRemove()).ifPresent(v -> {
             try {
-                handle(containerId, false, new CommandContext(dev.tallyman.audit.store.Actor.system("auto-remove"), runRequest));
+                // --rm takes the anonymous volumes along, as Docker does; named ones stay.
+                handle(containerId, false, true, new CommandContext(dev.tallyman.audit.store.Actor.system("auto-remove"), runRequest));
             } catch (EngineException e) {
                 LOG.warnf("auto-remove container %s: %s", containerId, e.getMessage());
             }

@@ -31,6 +31,7 @@ public final class StartContainerHandler {
     private final AutoRemover autoRemover;
     private final ContainerExitRecorder exits;
     private final ContainerNetworking networking;
+    private dev.tallyman.host.commands.volumes.ContainerVolumes volumes;
 
     public StartContainerHandler(Journal journal, ContainerFinder finder, ContainerLauncher launcher, Clock clock,
                                  AutoRemover autoRemover, ContainerExitRecorder exits) {
@@ -47,6 +48,11 @@ public final class StartContainerHandler {
         this.launcher = launcher;
         this.clock = clock;
         this.autoRemover = autoRemover;
+    }
+
+    /** Docker's volume mount events for each run go on the record through this. */
+    public void recordVolumesWith(dev.tallyman.host.commands.volumes.ContainerVolumes containerVolumes) {
+        this.volumes = containerVolumes;
     }
 
     public void handle(String reference, CommandContext context) {
@@ -98,6 +104,9 @@ public final class StartContainerHandler {
                     new ContainerStartFailed(id, 128, message), context);
             autoRemover.afterRun(id, context.correlationId());
             throw EngineException.system(message, e).onRecord();
+        }
+        if (volumes != null) {
+            volumes.mounted(id, container.spec().mounts(), context);
         }
         journal.append(StreamId.container(id), ExpectedVersion.any(),
                 new ContainerStarted(id, running.pid(), clock.instant()), context);

@@ -1,0 +1,36 @@
+package dev.tallyman.audit.event;
+
+/**
+ * One mount a container was created with: a host folder, a volume or a tmpfs, resolved at create from
+ * {@code -v}, {@code --mount}, {@code --volumes-from} and the image's VOLUMEs.
+ *
+ * @param type "bind", "volume" or "tmpfs"
+ * @param source the host path of a bind, the name of a volume, "" for a tmpfs
+ * @param destination the absolute path in the container
+ * @param readOnly mounted read-only
+ * @param mode the mode text as the user gave it after the second colon of {@code -v} ("ro", "rw,z"), else ""
+ * @param propagation the bind propagation ("rprivate" by default), "" for volumes and tmpfs
+ * @param noCopy do not copy the image's content into an empty volume
+ * @param tmpfsOptions a tmpfs' mount options ("size=65536k,mode=1770"), else ""
+ * @param origin where it came from: "binds" (-v), "mounts" (--mount), "volumes" (-v /path), "image" (VOLUME),
+ *               "volumes-from"
+ * @param request the -v text for origin "binds"; "anonymous" for a --mount volume given no source; else ""
+ */
+public record ContainerMount(String type, String source, String destination, boolean readOnly, String mode,
+                             String propagation, boolean noCopy, String tmpfsOptions, String origin, String request) {
+    public static final String BIND = "bind";
+    public static final String VOLUME = "volume";
+    public static final String TMPFS = "tmpfs";
+
+    public ContainerMount {
+        mode = mode == null ? "" : mode;
+        propagation = propagation == null ? "" : propagation;
+        tmpfsOptions = tmpfsOptions == null ? "" : tmpfsOptions;
+        origin = origin == null ? "" : origin;
+        request = request == null ? "" : request;
+    }
+
+    public boolean isVolume() {
+        return VOLUME.equals(type);
+    }
+}
