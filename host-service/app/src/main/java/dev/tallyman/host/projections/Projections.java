@@ -45,6 +45,8 @@ public final class Projections {
             containers.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
             images.apply(recorded, e);
+        } else if (event instanceof dev.tallyman.audit.event.BuildEvent) {
+            // A build's own story; the images and containers it made are on their own streams.
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {
