@@ -133,6 +133,8 @@ public class Engine {
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal)), tools, waits, launcher, storage, lookup, clock).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
+        BuildWiring.register(api, new BuildWiring.Parts(config, journal, projections, lookup, imageStore, storage, create,
+                start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
