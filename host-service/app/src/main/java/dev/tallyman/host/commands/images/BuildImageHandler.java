@@ -715,7 +715,7 @@ public final class BuildImageHandler {
                 Files.createDirectories(mount);
                 Mounts.mount(storage.mounts(layer), mount);
                 try {
-                    place(keyword, sources, absolute, dest.endsWith("/") || sources.several(), mount, chown);
+                    place(keyword, sources, absolute, absolute.endsWith("/") || sources.several(), mount, chown);
                 } finally {
                     Mounts.unmount(mount);
                 }
