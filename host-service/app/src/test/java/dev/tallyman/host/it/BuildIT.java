@@ -242,7 +242,8 @@ class BuildIT extends ContainerItSupport {
         Path ctx = context("copy", Map.of("Dockerfile", """
                 FROM busybox
                 COPY *.txt /texts/
-                COPY --chown=nobody:nogroup owned.txt /owned.txt
+                COPY --chown=nobody:nobody owned.txt /owned.txt
+                COPY --chown=1234:5678 owned.txt /numeric.txt
                 ADD bundle.tar.gz /unpacked/
                 ADD plain.tar /plain/
                 CMD ["true"]
@@ -254,7 +255,8 @@ class BuildIT extends ContainerItSupport {
         CommandResult result = build("build", "-t", "copies", ctx.toString());
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(ok("run", "--rm", "copies", "ls", "/texts")).isEqualTo("one.txt\nowned.txt\ntwo.txt\n");
-        assertThat(ok("run", "--rm", "copies", "stat", "-c", "%U:%G", "/owned.txt")).isEqualTo("nobody:nogroup\n");
+        assertThat(ok("run", "--rm", "copies", "stat", "-c", "%U:%G", "/owned.txt")).isEqualTo("nobody:nobody\n");
+        assertThat(ok("run", "--rm", "copies", "stat", "-c", "%u:%g", "/numeric.txt")).isEqualTo("1234:5678\n");
         assertThat(ok("run", "--rm", "copies", "cat", "/unpacked/inner/file", "/plain/inner/file")).isEqualTo("inside\ninside\n");
 
         Path url = context("add-url", Map.of("Dockerfile", "FROM busybox\nADD http://example.com/file /file\n"));
@@ -283,9 +285,11 @@ class BuildIT extends ContainerItSupport {
                 "--filter", "type=image", "--format", "{{.Action}} {{.Actor.Attributes.name}}");
         assertThat(events).contains("tag story:1");
 
-        CommandResult refused = build("build", "-t", "Bad:Tag", ctx.toString());
+        Path bad = context("record-bad", Map.of("Dockerfile", "FROM busybox\nFOO bar\n"));
+        CommandResult refused = build("build", bad.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(payloads("command.refused")).last().asString().contains("POST /build");
+        assertThat(refused.stderr()).contains("dockerfile parse error line 2: unknown instruction: FOO");
+        assertThat(payloads("command.refused")).last().asString().contains("POST /build", "unknown instruction: FOO");
     }
 
     private List<String> payloads(String type) {

@@ -222,6 +222,10 @@ public final class BuildImageHandler {
         }
         String id = result.toString();
         out.imageId(id);
+        if (command.quiet()) {
+            // With -q Docker's stream carries the image id alone; the CLI prints it (and --iidfile writes it).
+            out.text(id + "\n");
+        }
         run.say("Successfully built " + result.shortHex() + "\n");
         List<Event> tags = new ArrayList<>();
         for (ImageReference tag : command.tags()) {
