@@ -292,6 +292,22 @@ class BuildIT extends ContainerItSupport {
         assertThat(payloads("command.refused")).last().asString().contains("POST /build", "unknown instruction: FOO");
     }
 
+    @Test
+    void dockerPyImagesBuildUsesTheClassicBuilder() {
+        Path ctx = context("py", Map.of("Dockerfile", "FROM busybox\nARG X\nRUN echo py-$X > /py\nCMD [\"cat\", \"/py\"]\n"));
+        String script = String.join("\n",
+                "import docker, sys",
+                "client = docker.DockerClient(base_url=sys.argv[1])",
+                "image, logs = client.images.build(path=sys.argv[2], tag='pybuilt:1', buildargs={'X': 'yes'}, rm=True)",
+                "print(image.id)",
+                "print(''.join(line.get('stream', '') for line in logs))");
+        CommandResult result = Shell.run(List.of("python3", "-c", script, tallyman.dockerHost(), ctx.toString()), Map.of(), null, 120);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).startsWith(inspect("{{.Id}}", "pybuilt:1")).contains("Step 3/4 : RUN echo py-$X > /py",
+                "Successfully tagged pybuilt:1");
+        assertThat(ok("run", "--rm", "pybuilt:1")).isEqualTo("py-yes\n");
+    }
+
     private List<String> payloads(String type) {
         List<String> rows = new ArrayList<>();
         query("select payload from events where type = '" + type + "' order by position", rows);
