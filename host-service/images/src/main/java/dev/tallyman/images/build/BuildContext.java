@@ -104,7 +104,7 @@ public record BuildContext(Path root, Digest digest, long bytes) {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveEntry entry;
         List<Object[]> dirTimes = new ArrayList<>();
-        while ((entry = tar.getNextEntry()) != null) {
+        while ((entry = nextEntry(tar)) != null) {
             String name = DockerIgnore.clean(entry.getName());
             if (name.equals(".") || name.equals("/")) {
                 continue;
@@ -141,6 +141,20 @@ public record BuildContext(Path root, Digest digest, long bytes) {
         }
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             Files.setLastModifiedTime((Path) dirTimes.get(i)[0], (FileTime) dirTimes.get(i)[1]);
+        }
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            // The docker CLI's context with a Dockerfile from elsewhere (-f outside the context, or -) ends
+            // right after the last file's bytes, with neither its padding nor the end blocks. Docker reads it
+            // as complete, and so do we; a file cut short still fails while its bytes are read.
+            if (String.valueOf(e.getMessage()).contains("Truncated")) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -220,7 +234,20 @@ public record BuildContext(Path root, Digest digest, long bytes) {
             throw ImageException.invalid("Cannot locate specified Dockerfile: " + name);
         }
         try {
-            return Files.readString(path);
+            String text = Files.readString(path);
+            // As Docker: once read, the Dockerfile and .dockerignore leave the context if .dockerignore excludes
+            // them (the CLI's own name for a Dockerfile from elsewhere is always excluded so).
+            Path ignoreFile = root.resolve(".dockerignore");
+            if (Files.isRegularFile(ignoreFile)) {
+                DockerIgnore ignore = DockerIgnore.parse(Files.readString(ignoreFile));
+                if (ignore.excludes(relative(path))) {
+                    Files.delete(path);
+                }
+                if (ignore.excludes(".dockerignore")) {
+                    Files.delete(ignoreFile);
+                }
+            }
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException("read Dockerfile " + name + ": " + e.getMessage(), e);
         }
