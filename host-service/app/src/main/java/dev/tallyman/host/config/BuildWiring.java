@@ -45,5 +45,38 @@ final class BuildWiring {
                 new ImageCommitter(p.store(), scratch, p.clock()), p.create(), p.start(), p.remove(), p.waits(),
                 p.launcher()::logPath, scratch, Optional.of(puller));
         new BuildApi(handler, scratch).register(api);
+        closeInterruptedBuilds(p, scratch);
+    }
+
+    /**
+     * A build ends with the service that ran it: at boot every build still open on the record is closed as
+     * failed (actor reconcile), and what it left in the scratch folder (its unpacked context, a COPY's mount
+     * point) goes. Its RUN containers are ordinary containers: the boot reconciler has already decided them.
+     */
+    private static void closeInterruptedBuilds(Parts p, Path scratch) {
+        p.projections().read(x -> x.builds().open()).forEach((buildId, step) -> p.journal().append(
+                dev.tallyman.audit.store.StreamId.of("build", buildId), dev.tallyman.audit.store.ExpectedVersion.any(),
+                new dev.tallyman.audit.event.BuildEvent.BuildFailed(buildId, step + 1,
+                        "interrupted: the service stopped during the build"),
+                dev.tallyman.host.commands.CommandContext.system("reconcile")));
+        try (var entries = java.nio.file.Files.list(scratch)) {
+            for (Path entry : entries.filter(e -> e.getFileName().toString().startsWith("build-")).toList()) {
+                if (dev.tallyman.spi.linux.Mounts.isMountPoint(entry)) {
+                    dev.tallyman.spi.linux.Mounts.unmount(entry);
+                }
+                dev.tallyman.images.build.BuildContext.delete(entry);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // nothing there yet, or a leftover that the next boot tries again
+        }
+        for (var layer : p.storage().list()) {
+            if (layer.value().startsWith("build-")) {
+                try {
+                    p.storage().remove(layer); // a COPY's scratch layer; images never use these names
+                } catch (RuntimeException e) {
+                    // tried again at the next boot
+                }
+            }
+        }
     }
 }

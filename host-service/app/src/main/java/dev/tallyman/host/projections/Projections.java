@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 public final class Projections {
     private final ContainerProjection containers = new ContainerProjection();
     private final ImageProjection images = new ImageProjection();
+    private final BuildProjection builds = new BuildProjection();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -45,8 +46,8 @@ public final class Projections {
             containers.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
             images.apply(recorded, e);
-        } else if (event instanceof dev.tallyman.audit.event.BuildEvent) {
-            // A build's own story; the images and containers it made are on their own streams.
+        } else if (event instanceof dev.tallyman.audit.event.BuildEvent e) {
+            builds.apply(e);
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {
@@ -67,6 +68,10 @@ public final class Projections {
 
     public ContainerProjection containers() {
         return containers;
+    }
+
+    public BuildProjection builds() {
+        return builds;
     }
 
     public ImageProjection images() {
