@@ -125,4 +125,16 @@ public sealed interface ImageEvent extends Event {
     @EventType("image.commit-failed")
     record ImageCommitFailed(String containerId, String reason) implements ImageEvent {
     }
+
+    /**
+     * A build step made this image (docker build): over {@code parentImageId} ("" for scratch), by the
+     * instruction {@code createdBy} as docker history shows it.
+     */
+    @EventType("image.built")
+    record ImageBuilt(String imageId, List<String> diffIds, long sizeBytes, Instant created, String parentImageId,
+                      String createdBy, String buildId) implements ImageEvent {
+        public ImageBuilt {
+            diffIds = List.copyOf(diffIds);
+        }
+    }
 }

@@ -169,6 +169,8 @@ public class Engine {
         new VolumeApi(projections, createVolume, removeVolume,
                 new PruneVolumesHandler(projections, removeVolume, volumeDrivers), volumeDrivers).register(api);
         new DiskUsageApi(projections, imageStore, storage, volumeDrivers, clock).register(api);
+        BuildWiring.register(api, new BuildWiring.Parts(config, journal, projections, lookup, imageStore, storage, create,
+                start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();

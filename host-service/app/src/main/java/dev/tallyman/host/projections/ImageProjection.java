@@ -32,6 +32,8 @@ public final class ImageProjection {
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
         } else if (event instanceof ImageCommitted e) {
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+        } else if (event instanceof ImageBuilt e) {
+            added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
         } else if (event instanceof ImagePulled e) {
             pendingIntent = "";
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());

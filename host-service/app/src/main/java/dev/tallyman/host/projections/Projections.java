@@ -24,6 +24,7 @@ public final class Projections {
     private final ImageProjection images = new ImageProjection();
     private final NetworkProjection networks = new NetworkProjection();
     private final VolumeProjection volumes = new VolumeProjection();
+    private final BuildProjection builds = new BuildProjection();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -55,6 +56,8 @@ public final class Projections {
             images.apply(recorded, e);
         } else if (event instanceof VolumeEvent e) {
             volumes.apply(recorded, e);
+        } else if (event instanceof dev.tallyman.audit.event.BuildEvent e) {
+            builds.apply(e);
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {
@@ -79,6 +82,10 @@ public final class Projections {
 
     public NetworkProjection networks() {
         return networks;
+    }
+
+    public BuildProjection builds() {
+        return builds;
     }
 
     public ImageProjection images() {

@@ -66,6 +66,38 @@ public final class ImageCommitter {
         ImageConfig parent = images.config(parentImageId);
         ContainerConfig base = options.containerConfig().orElse(parent.config());
         ContainerConfig config = ConfigChanges.apply(base, options.changes());
+        String createdBy = String.join(" ", options.containerConfig().orElse(parent.config()).cmd());
+        return commit(driver, containerLayer, parent, config, createdBy, options.author(), options.comment());
+    }
+
+    /**
+     * A build step that changed files (RUN, COPY, ADD): the layer's diff over {@code parent} (the empty config
+     * of {@link #SCRATCH} for {@code FROM scratch}) becomes the new top layer, {@code config} the image's config,
+     * and {@code createdBy} the new history entry, as docker history shows it.
+     */
+    public ImportedImage commitBuildStep(StorageDriver driver, LayerId layer, ImageConfig parent, ContainerConfig config,
+                                         String createdBy, String author) {
+        return commit(driver, layer, parent, config, createdBy, author, "");
+    }
+
+    /** A build step that changed only the config (ENV, CMD, LABEL, …): a new image with the parent's layers. */
+    public ImportedImage configStep(ImageConfig parent, ContainerConfig config, String createdBy, String author) {
+        Instant created = clock.instant();
+        List<HistoryEntry> history = new ArrayList<>(parent.history());
+        history.add(new HistoryEntry(Optional.of(created), createdBy, "", "", true));
+        ImageConfig image = new ImageConfig(parent.architecture(), parent.os(), Optional.of(created), author, "",
+                config, parent.diffIds(), history);
+        Digest imageId = images.put(image);
+        return new ImportedImage(imageId, image.diffIds(), ChainIds.layerIds(image.diffIds()),
+                sizeOf(images.driver(), ChainIds.layerIds(image.diffIds())), created, image);
+    }
+
+    /** What {@code FROM scratch} starts from: no layers, no history, an empty config. */
+    public static final ImageConfig SCRATCH = new ImageConfig("amd64", "linux", Optional.empty(), "", "",
+            ContainerConfig.EMPTY, List.of(), List.of());
+
+    private ImportedImage commit(StorageDriver driver, LayerId containerLayer, ImageConfig parent, ContainerConfig config,
+                                 String createdBy, String author, String comment) {
         if (driver.inspect(containerLayer).isEmpty()) {
             throw new ImageException(ImageException.Kind.NOT_FOUND, OPERATION + ": layer " + containerLayer
                     + " not found in " + driver.name());
@@ -86,25 +118,28 @@ public final class ImageCommitter {
                 diffIds.add(diffId);
             }
             Instant created = clock.instant();
-            String createdBy = String.join(" ", options.containerConfig().orElse(parent.config()).cmd());
             List<HistoryEntry> history = new ArrayList<>(parent.history());
-            history.add(new HistoryEntry(Optional.of(created), createdBy, options.comment(), options.author(), emptyLayer));
+            history.add(new HistoryEntry(Optional.of(created), createdBy, comment, author, emptyLayer));
             ImageConfig image = new ImageConfig(parent.architecture(), parent.os(), Optional.of(created),
-                    options.author(), options.comment(), config, diffIds, history);
+                    author, comment, config, diffIds, history);
             Digest imageId = rollback.keepConfig(ImageConfigCodec.encode(image));
             List<LayerId> layers = ChainIds.layerIds(diffIds);
-            long size = 0;
-            for (LayerId layer : layers) {
-                size += driver.inspect(layer).map(LayerInfo::sizeBytes).orElseThrow(() -> new ImageException(
-                        ImageException.Kind.SYSTEM, OPERATION + ": layer " + layer + " is missing from " + driver.name()));
-            }
-            return new ImportedImage(imageId, diffIds, layers, size, created, image);
+            return new ImportedImage(imageId, diffIds, layers, sizeOf(driver, layers), created, image);
         } catch (RuntimeException | Error e) {
             rollback.undo(e);
             throw e;
         } finally {
             Spool.delete(spool, OPERATION, null);
         }
+    }
+
+    private static long sizeOf(StorageDriver driver, List<LayerId> layers) {
+        long size = 0;
+        for (LayerId layer : layers) {
+            size += driver.inspect(layer).map(LayerInfo::sizeBytes).orElseThrow(() -> new ImageException(
+                    ImageException.Kind.SYSTEM, OPERATION + ": layer " + layer + " is missing from " + driver.name()));
+        }
+        return size;
     }
 
     /** Writes the driver's diff of the layer to {@code spool}, hashing it on the way: its diff id. */

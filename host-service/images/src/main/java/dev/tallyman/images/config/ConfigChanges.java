@@ -40,9 +40,29 @@ public final class ConfigChanges {
 
     private ContainerConfig config;
     private boolean cmdSet;
+    private List<String> shell = SHELL;
+    private java.util.function.Function<String, String> buildArgs = key -> null;
+    private char escape = '\\';
 
     private ConfigChanges(ContainerConfig base) {
         this.config = base;
+    }
+
+    /**
+     * One build instruction applied to a config, as the classic builder applies it (its own checks and words):
+     * {@code vars} answers build args in scope for names the environment lacks, {@code shell} is the shell
+     * form's prefix (the SHELL instruction), {@code escape} the Dockerfile's escape character.
+     */
+    public static ContainerConfig applyBuildInstruction(ContainerConfig base, String keyword, String arguments,
+                                                        java.util.function.Function<String, String> vars,
+                                                        List<String> shell, char escape) {
+        ConfigChanges state = new ConfigChanges(base);
+        state.buildArgs = vars;
+        state.shell = List.copyOf(shell);
+        state.escape = escape;
+        state.cmdSet = false;
+        state.dispatch(new Instruction(keyword, arguments));
+        return state.config;
     }
 
     /** The config with the changes applied, in order. Bad changes fail with INVALID_PARAMETER and Docker's text. */
@@ -98,14 +118,14 @@ public final class ConfigChanges {
     private void dispatch(Instruction instruction) {
         String keyword = instruction.keyword().toUpperCase(Locale.ROOT);
         String args = instruction.arguments();
-        DockerfileWords words = new DockerfileWords(key -> config.envValue(key).orElse(null));
+        DockerfileWords words = new DockerfileWords(key -> config.envValue(key).orElseGet(() -> buildArgs.apply(key)), escape);
         switch (keyword) {
             case "CMD" -> {
-                config = config.withCmd(commandLine(keyword, args));
+                config = config.withCmd(commandLine(keyword, args, shell));
                 cmdSet = true;
             }
             case "ENTRYPOINT" -> {
-                config = config.withEntrypoint(commandLine(keyword, args));
+                config = config.withEntrypoint(commandLine(keyword, args, shell));
                 // Docker: a new entrypoint drops an inherited CMD, but not one set by these same changes.
                 if (!cmdSet) {
                     config = config.withCmd(List.of());
@@ -143,12 +163,12 @@ public final class ConfigChanges {
     }
 
     /** Exec form when the arguments are a JSON array of strings, else shell form through /bin/sh -c. */
-    private static List<String> commandLine(String keyword, String args) {
+    private static List<String> commandLine(String keyword, String args, List<String> prefix) {
         Optional<List<String>> exec = jsonArray(args);
         if (exec.isPresent()) {
             return exec.get();
         }
-        List<String> shell = new ArrayList<>(SHELL);
+        List<String> shell = new ArrayList<>(prefix);
         shell.add(requireSome(keyword, args));
         return shell;
     }

@@ -10,22 +10,29 @@ import java.util.function.Function;
  * and {@code $VAR}, {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR:+alt}} (and their colon-less forms)
  * expand from the environment, except inside single quotes.
  */
-final class DockerfileWords {
+public final class DockerfileWords {
     private final Function<String, String> env;
+    private final char escape;
 
     /** {@code env} answers a variable's value, or null when it is unset. */
-    DockerfileWords(Function<String, String> env) {
+    public DockerfileWords(Function<String, String> env) {
+        this(env, '\\');
+    }
+
+    /** As above, with the Dockerfile's escape character ({@code \\} or {@code `}, its escape directive). */
+    public DockerfileWords(Function<String, String> env, char escape) {
         this.env = env;
+        this.escape = escape;
     }
 
     /** The text as one word: expanded, quotes removed, whitespace kept. */
-    String word(String text) {
+    public String word(String text) {
         List<String> words = process(text, false);
         return words.isEmpty() ? "" : words.get(0);
     }
 
     /** The text split into words on unquoted whitespace, each expanded with quotes removed. */
-    List<String> words(String text) {
+    public List<String> words(String text) {
         return process(text, true);
     }
 
@@ -55,7 +62,7 @@ final class DockerfileWords {
                 i = end + 1;
             } else if (c == '"') {
                 i = doubleQuoted(text, i + 1, current);
-            } else if (c == '\\') {
+            } else if (c == escape) {
                 if (i + 1 < text.length()) {
                     current.append(text.charAt(i + 1));
                 }
@@ -79,9 +86,9 @@ final class DockerfileWords {
             if (c == '"') {
                 return i + 1;
             }
-            if (c == '\\' && i + 1 < text.length()) {
+            if (c == escape && i + 1 < text.length()) {
                 char next = text.charAt(i + 1);
-                if (next == '"' || next == '$' || next == '\\') {
+                if (next == '"' || next == '$' || next == escape) {
                     out.append(next);
                 } else {
                     out.append(c).append(next);

@@ -24,7 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * component is never followed: an existing symlink there is replaced, and files are created with O_EXCL.
  * Modes (setuid too), times, symlinks, hard links, fifos and device nodes are kept, as Docker's untar keeps them.
  */
-final class ArchiveExtractor {
+public final class ArchiveExtractor {
     private final Path root;
     private final String target;
     private final boolean noOverwriteDirNonDir;
@@ -36,7 +36,7 @@ final class ArchiveExtractor {
      * @param target the folder to unpack into, as an absolute path inside the container (resolved already)
      * @param owner  uid and gid every entry gets; empty to keep the tar's
      */
-    ArchiveExtractor(Path root, String target, boolean noOverwriteDirNonDir, Optional<int[]> owner) {
+    public ArchiveExtractor(Path root, String target, boolean noOverwriteDirNonDir, Optional<int[]> owner) {
         this.root = root;
         this.target = target;
         this.noOverwriteDirNonDir = noOverwriteDirNonDir;
@@ -44,13 +44,13 @@ final class ArchiveExtractor {
     }
 
     /** A refusal of the tar's content, which the API answers with 400. */
-    static final class Refused extends IOException {
+    public static final class Refused extends IOException {
         Refused(String message) {
             super(message);
         }
     }
 
-    void extract(InputStream in) throws IOException {
+    public void extract(InputStream in) throws IOException {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveEntry entry;
         while ((entry = next(tar)) != null) {

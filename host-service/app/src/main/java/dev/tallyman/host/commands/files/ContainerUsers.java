@@ -9,11 +9,11 @@ import java.util.List;
  * The uid and gid a container's user has, read from the container's own /etc/passwd and /etc/group as Docker
  * does for docker cp -a: "" is root, "name", "uid", "name:group" and "uid:gid" are all understood.
  */
-final class ContainerUsers {
+public final class ContainerUsers {
     private ContainerUsers() {
     }
 
-    static int[] ids(Path root, String user) throws IOException {
+    public static int[] ids(Path root, String user) throws IOException {
         if (user == null || user.isEmpty()) {
             return new int[] {0, 0};
         }
