@@ -8,7 +8,16 @@ public sealed interface ContainerEvent extends Event {
     String containerId();
 
     @EventType("container.create-requested")
-    record ContainerCreateRequested(String containerId, String name, ContainerSpec spec) implements ContainerEvent {
+    record ContainerCreateRequested(String containerId, String name, ContainerSpec spec) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerCreated.class, ContainerCreateFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerCreateFailed(containerId, reason);
+        }
     }
 
     /** The writable layer exists; the container can be started. */
@@ -21,7 +30,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.start-requested")
-    record ContainerStartRequested(String containerId) implements ContainerEvent {
+    record ContainerStartRequested(String containerId) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerStarted.class, ContainerStartFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerStartFailed(containerId, 128, reason);
+        }
     }
 
     @EventType("container.started")
@@ -39,7 +57,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.kill-requested")
-    record ContainerKillRequested(String containerId, String signal) implements ContainerEvent {
+    record ContainerKillRequested(String containerId, String signal) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerKilled.class, ContainerKillFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerKillFailed(containerId, signal, reason);
+        }
     }
 
     @EventType("container.killed")
@@ -51,7 +78,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.stop-requested")
-    record ContainerStopRequested(String containerId, int timeoutSeconds) implements ContainerEvent {
+    record ContainerStopRequested(String containerId, int timeoutSeconds) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerStopped.class, ContainerStopFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerStopFailed(containerId, reason);
+        }
     }
 
     @EventType("container.stopped")
@@ -72,7 +108,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.pause-requested")
-    record ContainerPauseRequested(String containerId) implements ContainerEvent {
+    record ContainerPauseRequested(String containerId) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerPaused.class, ContainerPauseFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerPauseFailed(containerId, reason);
+        }
     }
 
     @EventType("container.paused")
@@ -80,7 +125,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.unpause-requested")
-    record ContainerUnpauseRequested(String containerId) implements ContainerEvent {
+    record ContainerUnpauseRequested(String containerId) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerUnpaused.class, ContainerPauseFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerPauseFailed(containerId, reason);
+        }
     }
 
     @EventType("container.unpaused")
@@ -133,7 +187,16 @@ public sealed interface ContainerEvent extends Event {
     }
 
     @EventType("container.remove-requested")
-    record ContainerRemoveRequested(String containerId, boolean force) implements ContainerEvent {
+    record ContainerRemoveRequested(String containerId, boolean force) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerRemoved.class, ContainerRemoveFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerRemoveFailed(containerId, reason);
+        }
     }
 
     @EventType("container.removed")

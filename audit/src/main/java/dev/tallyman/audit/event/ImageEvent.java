@@ -14,7 +14,16 @@ public sealed interface ImageEvent extends Event {
      * @param reference the name asked for, or "" for none
      */
     @EventType("image.import-requested")
-    record ImageImportRequested(String source, String reference, String message) implements ImageEvent {
+    record ImageImportRequested(String source, String reference, String message) implements ImageEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ImageImported.class, ImageImportFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImageImportFailed(reference, reason);
+        }
     }
 
     /**
@@ -44,7 +53,16 @@ public sealed interface ImageEvent extends Event {
     }
 
     @EventType("image.delete-requested")
-    record ImageDeleteRequested(String imageId, boolean force) implements ImageEvent {
+    record ImageDeleteRequested(String imageId, boolean force) implements ImageEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ImageDeleted.class, ImageDeleteFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImageDeleteFailed(imageId, reason);
+        }
     }
 
     @EventType("image.deleted")
@@ -57,7 +75,16 @@ public sealed interface ImageEvent extends Event {
 
     /** @param registry the registry host asked, after mirrors: "localhost:5000", "docker.io" */
     @EventType("image.pull-requested")
-    record ImagePullRequested(String reference, String registry) implements ImageEvent {
+    record ImagePullRequested(String reference, String registry) implements ImageEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ImagePulled.class, ImagePullFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImagePullFailed(reference, reason);
+        }
     }
 
     /**
@@ -77,7 +104,16 @@ public sealed interface ImageEvent extends Event {
     }
 
     @EventType("image.push-requested")
-    record ImagePushRequested(String imageId, String reference) implements ImageEvent {
+    record ImagePushRequested(String imageId, String reference) implements ImageEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ImagePushed.class, ImagePushFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImagePushFailed(imageId, reference, reason);
+        }
     }
 
     /** @param repoDigest "repo@sha256:…" of the manifest the registry now holds */
@@ -90,7 +126,16 @@ public sealed interface ImageEvent extends Event {
     }
 
     @EventType("image.load-requested")
-    record ImageLoadRequested(String source) implements ImageEvent {
+    record ImageLoadRequested(String source) implements ImageEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ImageLoaded.class, ImageLoadFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImageLoadFailed(reason);
+        }
     }
 
     @EventType("image.loaded")

@@ -119,7 +119,8 @@ public final class ApiRouter {
         try {
             String requested = context.pathParam("apiversion");
             ApiVersion version = requested == null ? ApiVersion.CURRENT : ApiVersion.parse(requested).checkServed();
-            handler.handle(new ApiRequest(context, version, actor, correlationId, json));
+            ApiRequest request = new ApiRequest(context, version, actor, correlationId, json);
+            journal.command(() -> handler.handle(request));
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.SYSTEM) {
                 LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());

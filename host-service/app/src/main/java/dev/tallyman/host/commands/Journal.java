@@ -8,7 +8,11 @@ import dev.tallyman.audit.store.RecordedEvent;
 import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.audit.store.WrongExpectedVersionException;
 import dev.tallyman.host.projections.Projections;
+import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.store.Actor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -30,6 +34,10 @@ public final class Journal {
 
     private final EventStore store;
     private final Projections projections;
+    // Intents of commands running now (appended inside command()) that no outcome has followed yet.
+    private final java.util.Set<OpenIntent> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // The intents the command on this thread has appended: a blocking handler runs on one worker thread.
+    private final ThreadLocal<List<OpenIntent>> scope = new ThreadLocal<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     // How often a check-then-append that lost a race checks again before the caller gets a 409.
@@ -47,11 +55,79 @@ public final class Journal {
      */
     public List<RecordedEvent> append(StreamId stream, ExpectedVersion expected, List<? extends Event> events,
                                       CommandContext context) {
+        List<RecordedEvent> recorded;
         try {
-            return store.append(stream, expected, events, context.actor(), context.correlationId());
+            recorded = store.append(stream, expected, events, context.actor(), context.correlationId());
         } catch (WrongExpectedVersionException e) {
             throw new VersionConflict(e);
         }
+        track(stream, recorded);
+        return recorded;
+    }
+
+    /**
+     * Runs one command so that it cannot leave an object half-way: every intent it appended that no outcome
+     * followed when it ends (it threw something unforeseen, or forgot) is closed on the spot with its failure
+     * outcome, naming the cause, by Tallyman itself. Outcomes appended later by other threads are not waited for.
+     */
+    public void command(Command command) throws Exception {
+        List<OpenIntent> opened = new ArrayList<>();
+        List<OpenIntent> outer = scope.get();
+        scope.set(opened);
+        Exception failure = null;
+        try {
+            command.run();
+        } catch (Exception e) {
+            failure = e;
+            throw e;
+        } finally {
+            scope.set(outer);
+            closeLeftOpen(opened, failure);
+        }
+    }
+
+    /** One command's work, as an API handler does it. */
+    @FunctionalInterface
+    public interface Command {
+        void run() throws Exception;
+    }
+
+    private void closeLeftOpen(List<OpenIntent> opened, Exception failure) {
+        for (OpenIntent left : opened) {
+            if (!open.remove(left)) {
+                continue; // an outcome closed it
+            }
+            String reason = "command ended without an outcome: "
+                    + (failure == null ? "no error was reported" : String.valueOf(failure.getMessage()));
+            try {
+                store.append(left.stream(), ExpectedVersion.any(), List.of(left.intent().interrupted(reason)),
+                        Actor.system("tallyman"), left.correlationId());
+            } catch (RuntimeException e) {
+                // The boot reconciler closes it then; the record is never the reason a command's error is lost.
+                LOG.errorf(e, "close intent %s in stream %s", left.intent().getClass().getSimpleName(), left.stream());
+            }
+        }
+    }
+
+    /** Intents appended inside a {@link #command} are remembered until an outcome of theirs is appended. */
+    private void track(StreamId stream, List<RecordedEvent> recorded) {
+        List<OpenIntent> opened = scope.get();
+        for (RecordedEvent r : recorded) {
+            if (r.event() instanceof Intent intent) {
+                if (opened != null) {
+                    OpenIntent o = new OpenIntent(stream, intent, r.correlationId());
+                    opened.add(o);
+                    open.add(o);
+                }
+            } else if (!open.isEmpty()) {
+                open.removeIf(o -> o.stream().equals(stream) && o.correlationId().equals(r.correlationId())
+                        && o.intent().outcomes().contains(r.event().getClass()));
+            }
+        }
+    }
+
+    /** An intent of a running command, still waiting for its outcome. */
+    private record OpenIntent(StreamId stream, Intent intent, UUID correlationId) {
     }
 
     /**

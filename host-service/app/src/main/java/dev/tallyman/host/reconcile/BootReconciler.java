@@ -1,14 +1,19 @@
 package dev.tallyman.host.reconcile;
 
-import dev.tallyman.audit.event.ContainerEvent.ContainerCreateFailed;
-import dev.tallyman.audit.event.ContainerEvent.ContainerKillFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerPauseRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerPaused;
 import dev.tallyman.audit.event.ContainerEvent.ContainerRemoveRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerUnpauseRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerUnpaused;
 import dev.tallyman.audit.event.ContainerEvent.ContainerRemoved;
-import dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
-import dev.tallyman.audit.event.ContainerEvent.ContainerStopFailed;
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleteFailed;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleteRequested;
 import dev.tallyman.audit.event.ImageEvent.ImageDeleted;
-import dev.tallyman.audit.event.ImageEvent.ImageImportFailed;
+import dev.tallyman.audit.event.Intent;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.host.commands.CommandContext;
@@ -83,28 +88,20 @@ public final class BootReconciler {
         StreamId stream = StreamId.container(c.id());
         Optional<RuncState> state = runtime.state(c.id());
         boolean alive = state.map(s -> s.status() == RuncState.Status.RUNNING || s.status() == RuncState.Status.PAUSED).orElse(false);
-        switch (c.pendingIntent()) {
-            case "container.create-requested" -> {
-                storage.remove(LayerId.of(c.id()));
-                journal.append(stream, ExpectedVersion.any(), new ContainerCreateFailed(c.id(), INTERRUPTED), context);
-                return;
-            }
-            case "container.start-requested" -> {
-                if (alive) {
-                    journal.append(stream, ExpectedVersion.any(), new ContainerStarted(c.id(), state.get().pid(), clock.instant()), context);
-                    exits.started(c.id(), context.correlationId());
-                } else {
-                    launcher.teardown(c.id(), c.spec());
-                    journal.append(stream, ExpectedVersion.any(), new ContainerStartFailed(c.id(), 128, INTERRUPTED), context);
+        CommandContext removal = context;
+        if (!c.pendingIntent().isEmpty()) {
+            // A container has one command in flight at a time: the newest open intent is the pending one.
+            List<OpenIntents.Open> opens = OpenIntents.in(journal.store().readStream(stream));
+            for (OpenIntents.Open open : opens.isEmpty() ? opens : opens.subList(opens.size() - 1, opens.size())) {
+                // The outcome closes the request's own story: its correlation id, Tallyman's actor.
+                CommandContext closing = new CommandContext(context.actor(), open.correlationId());
+                if (open.intent() instanceof ContainerRemoveRequested) {
+                    removal = closing;
                 }
-                // Go on: an interrupted run of a --rm container is removed below.
-            }
-            case "container.kill-requested" ->
-                journal.append(stream, ExpectedVersion.any(), new ContainerKillFailed(c.id(), "", INTERRUPTED), context);
-            case "container.stop-requested" ->
-                journal.append(stream, ExpectedVersion.any(), new ContainerStopFailed(c.id(), INTERRUPTED), context);
-            default -> {
-                // No intent open, or a removal, handled below.
+                Optional<Event> outcome = closeContainerIntent(c, open.intent(), alive, state, closing);
+                if (outcome.isPresent()) {
+                    journal.append(stream, ExpectedVersion.any(), outcome.get(), closing);
+                }
             }
         }
         ContainerView now = journal.projections().read(p -> p.containers().byId(c.id())).orElse(c);
@@ -119,7 +116,7 @@ public final class BootReconciler {
             exits.recordNow(exit, context);
         }
         if (now.state() == ContainerState.REMOVING) {
-            removeNow(c, context);
+            removeNow(c, removal);
             return;
         }
         ContainerView settled = journal.projections().read(p -> p.containers().byId(c.id())).orElse(null);
@@ -133,6 +130,31 @@ public final class BootReconciler {
         }
     }
 
+    /**
+     * What an open intent of this container came to, as the machine shows it; the interrupted failure when
+     * nothing shows it happened. Empty for a removal, which {@link #removeNow} completes below.
+     */
+    private Optional<Event> closeContainerIntent(ContainerView c, Intent intent, boolean alive, Optional<RuncState> state,
+                                                 CommandContext context) {
+        if (intent instanceof ContainerCreateRequested) {
+            storage.remove(LayerId.of(c.id()));
+        } else if (intent instanceof ContainerStartRequested) {
+            if (alive) {
+                exits.started(c.id(), context.correlationId());
+                return Optional.of(new ContainerStarted(c.id(), state.get().pid(), clock.instant()));
+            }
+            launcher.teardown(c.id(), c.spec());
+            // Go on: an interrupted run of a --rm container is removed below.
+        } else if (intent instanceof ContainerRemoveRequested) {
+            return Optional.empty();
+        } else if (intent instanceof ContainerPauseRequested && state.map(s -> s.status() == RuncState.Status.PAUSED).orElse(false)) {
+            return Optional.of(new ContainerPaused(c.id()));
+        } else if (intent instanceof ContainerUnpauseRequested && state.map(s -> s.status() == RuncState.Status.RUNNING).orElse(false)) {
+            return Optional.of(new ContainerUnpaused(c.id()));
+        }
+        return Optional.of(intent.interrupted(INTERRUPTED));
+    }
+
     private void removeNow(ContainerView c, CommandContext context) {
         launcher.teardown(c.id(), c.spec());
         storage.remove(LayerId.of(c.id()));
@@ -140,24 +162,36 @@ public final class BootReconciler {
         journal.append(StreamId.container(c.id()), ExpectedVersion.any(), new ContainerRemoved(c.id()), context);
     }
 
+    /**
+     * Every image intent left open (several may be: pulls run side by side) gets its outcome. A delete whose
+     * image is still in the store is finished, since its names are already gone with its intent.
+     */
     private void reconcileImages(CommandContext context) {
-        String pending = journal.projections().read(p -> p.images().pendingIntent());
-        if (pending.equals("image.import-requested")) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageImportFailed("", INTERRUPTED), context);
-        }
-        if (pending.equals("image.delete-requested")) {
-            // The delete intent is the last image event; its image is the one with no names left that no container uses.
-            List<ImageView> all = journal.projections().read(p -> List.copyOf(p.images().all()));
-            for (ImageView image : all) {
-                boolean used = journal.projections().read(p -> p.containers().all().stream().anyMatch(c -> c.spec().imageId().equals(image.id())));
-                if (image.tags().isEmpty() && !used) {
-                    Set<LayerId> stillUsed = new HashSet<>();
-                    all.stream().filter(o -> !o.id().equals(image.id()))
-                            .forEach(o -> stillUsed.addAll(images.layers(Digest.parse(o.id()))));
-                    images.delete(Digest.parse(image.id()), stillUsed);
-                    journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleted(image.id()), context);
-                }
+        for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(StreamId.IMAGES))) {
+            CommandContext closing = new CommandContext(context.actor(), open.correlationId());
+            Event outcome = open.intent().interrupted(INTERRUPTED);
+            if (open.intent() instanceof ImageDeleteRequested delete) {
+                outcome = finishDelete(delete);
             }
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, closing);
+        }
+    }
+
+    private Event finishDelete(ImageDeleteRequested delete) {
+        List<ImageView> all = journal.projections().read(p -> List.copyOf(p.images().all()));
+        boolean used = journal.projections().read(p -> p.containers().all().stream()
+                .anyMatch(c -> c.spec().imageId().equals(delete.imageId())));
+        if (used) {
+            return new ImageDeleteFailed(delete.imageId(), INTERRUPTED + "; a container uses the image");
+        }
+        try {
+            Set<LayerId> stillUsed = new HashSet<>();
+            all.stream().filter(o -> !o.id().equals(delete.imageId()))
+                    .forEach(o -> stillUsed.addAll(images.layers(Digest.parse(o.id()))));
+            images.delete(Digest.parse(delete.imageId()), stillUsed);
+            return new ImageDeleted(delete.imageId());
+        } catch (RuntimeException e) {
+            return new ImageDeleteFailed(delete.imageId(), INTERRUPTED + "; " + e.getMessage());
         }
     }
 

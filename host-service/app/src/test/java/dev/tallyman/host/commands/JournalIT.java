@@ -139,4 +139,31 @@ class JournalIT {
         assertThat(replayed).isEqualTo(web());
         assertThat(attempts.get()).as("attempts, retries included").isGreaterThanOrEqualTo((int) landed);
     }
+
+    @Test
+    void aCommandThatFailsHalfWayHasItsIntentClosedWithTheCause() {
+        assertThatThrownBy(() -> journal.command(() -> {
+            journal.append(StreamId.container(ID), ExpectedVersion.any(), new ContainerStartRequested(ID), user);
+            throw new IllegalStateException("mount rootfs: EBUSY");
+        })).hasMessage("mount rootfs: EBUSY");
+
+        List<dev.tallyman.audit.store.RecordedEvent> stream = store.readStream(StreamId.container(ID));
+        dev.tallyman.audit.store.RecordedEvent last = stream.get(stream.size() - 1);
+        assertThat(last.event()).isInstanceOfSatisfying(dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed.class,
+                f -> assertThat(f.reason()).contains("mount rootfs: EBUSY"));
+        assertThat(last.correlationId()).isEqualTo(user.correlationId());
+        assertThat(last.actor().userName()).isEqualTo("tallyman");
+        assertThat(web().pendingIntent()).isEmpty();
+    }
+
+    @Test
+    void aCommandThatRecordedItsOutcomeGetsNothingMore() throws Exception {
+        journal.command(() -> {
+            journal.append(StreamId.container(ID), ExpectedVersion.any(), new ContainerStartRequested(ID), user);
+            journal.append(StreamId.container(ID), ExpectedVersion.any(),
+                    new dev.tallyman.audit.event.ContainerEvent.ContainerStartFailed(ID, 127, "no such file"), user);
+        });
+
+        assertThat(store.readStream(StreamId.container(ID))).hasSize(4);
+    }
 }

@@ -1,0 +1,163 @@
+package dev.tallyman.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCreated;
+import dev.tallyman.audit.event.ContainerEvent.ContainerKillRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerPauseRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerPaused;
+import dev.tallyman.audit.event.ContainerEvent.ContainerRemoveRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
+import dev.tallyman.audit.event.ContainerEvent.ContainerStopRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerUnpauseRequested;
+import dev.tallyman.audit.event.ContainerSpec;
+import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.EventCodec;
+import dev.tallyman.audit.event.ImageEvent.ImageDeleteRequested;
+import dev.tallyman.audit.event.ImageEvent.ImageImportRequested;
+import dev.tallyman.audit.event.ImageEvent.ImageImported;
+import dev.tallyman.audit.event.ImageEvent.ImageLoadRequested;
+import dev.tallyman.audit.event.ImageEvent.ImagePullRequested;
+import dev.tallyman.audit.event.ImageEvent.ImagePushRequested;
+import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.store.Actor;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.JdbcEventStore;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.audit.store.StreamId;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The service stopped between an intent and its outcome, once for every kind of intent there is: after boot,
+ * each intent is closed by one of its own outcomes, under its request's correlation id, by Tallyman itself.
+ * A new intent type fails this test until the reconciler closes it too.
+ */
+class IntentReconcileIT {
+    private static final ContainerSpec SPEC = new ContainerSpec("busybox", "sha256:" + "b".repeat(64), List.of(),
+            List.of("true"), List.of(), "", "", "h", Map.of(), "none", false, false, false, "vfs");
+    private static final Actor ALICE = Actor.socket(1000, 4242, "alice");
+
+    private record Left(StreamId stream, Intent intent, UUID correlation) {
+    }
+
+    @Test
+    void everyKindOfOpenIntentIsClosedAtBootByOneOfItsOutcomes() throws Exception {
+        try (TestDatabase database = new TestDatabase()) {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setUrl(database.url());
+            dataSource.setUser(database.user);
+            dataSource.setPassword(database.password);
+            JdbcEventStore.migrate(dataSource);
+            List<Left> left = new ArrayList<>();
+            try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+                int n = 0;
+                for (List<Event> history : containerHistories()) {
+                    String id = String.format("1e%062x", ++n);
+                    List<Event> events = new ArrayList<>();
+                    for (Event e : history) {
+                        events.add(withId(e, id));
+                    }
+                    UUID before = UUID.randomUUID();
+                    UUID open = UUID.randomUUID();
+                    StreamId stream = StreamId.container(id);
+                    if (events.size() > 1) {
+                        store.append(stream, ExpectedVersion.noStream(), events.subList(0, events.size() - 1), ALICE, before);
+                    }
+                    Event last = events.get(events.size() - 1);
+                    store.append(stream, ExpectedVersion.any(), List.of(last), ALICE, open);
+                    left.add(new Left(stream, (Intent) last, open));
+                }
+                String imported = "sha256:" + "c".repeat(64);
+                store.append(StreamId.IMAGES, ExpectedVersion.any(),
+                        List.of(new ImageImported(imported, List.of(), 0, Instant.now())), ALICE, UUID.randomUUID());
+                for (Event intent : List.<Event>of(new ImageImportRequested("-", "x:1", ""),
+                        new ImagePullRequested("localhost:5999/x:1", "localhost:5999"),
+                        new ImagePushRequested(imported, "localhost:5999/x:1"), new ImageLoadRequested("-"),
+                        new ImageDeleteRequested(imported, false))) {
+                    UUID open = UUID.randomUUID();
+                    store.append(StreamId.IMAGES, ExpectedVersion.any(), List.of(intent), ALICE, open);
+                    left.add(new Left(StreamId.IMAGES, (Intent) intent, open));
+                }
+            }
+            Set<Class<?>> covered = new HashSet<>();
+            left.forEach(l -> covered.add(l.intent().getClass()));
+            Set<Class<?>> every = new HashSet<>();
+            EventCodec.concreteEventTypes().stream().filter(Intent.class::isAssignableFrom).forEach(every::add);
+            assertThat(covered).as("this test leaves every intent type open").isEqualTo(every);
+
+            TallymanProcess service = new TallymanProcess("intents", database, "vfs");
+            try {
+                service.start();
+            } finally {
+                service.close();
+            }
+
+            try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+                for (Left l : left) {
+                    List<RecordedEvent> closing = store.readStream(l.stream()).stream()
+                            .filter(e -> e.correlationId().equals(l.correlation()))
+                            .filter(e -> l.intent().outcomes().contains(e.event().getClass()))
+                            .toList();
+                    assertThat(closing).as("outcome of " + l.intent()).hasSize(1);
+                    assertThat(closing.get(0).actor().kind()).isEqualTo(Actor.Kind.SYSTEM);
+                    assertThat(closing.get(0).actor().userName()).isEqualTo("reconcile");
+                }
+                assertThat(store.verify().intact()).isTrue();
+            }
+        }
+    }
+
+    /** Each list ends with an intent left open; the events before it put the container where that intent applies. */
+    private static List<List<Event>> containerHistories() {
+        Event create = new ContainerCreateRequested("x", "/c", SPEC);
+        Event created = new ContainerCreated("x");
+        Event start = new ContainerStartRequested("x");
+        // a pid no process has: the run's end is found missing at boot and recorded as a death
+        Event started = new ContainerStarted("x", 4_000_000, Instant.now());
+        return List.of(
+                List.of(create),
+                List.of(create, created, start),
+                List.of(create, created, start, started, new ContainerKillRequested("x", "9")),
+                List.of(create, created, start, started, new ContainerStopRequested("x", 10)),
+                List.of(create, created, start, started, new ContainerPauseRequested("x")),
+                List.of(create, created, start, started, new ContainerPauseRequested("x"), new ContainerPaused("x"),
+                        new ContainerUnpauseRequested("x")),
+                List.of(create, created, new ContainerRemoveRequested("x", false)));
+    }
+
+    private static Event withId(Event e, String id) {
+        if (e instanceof ContainerCreateRequested c) {
+            return new ContainerCreateRequested(id, "/c-" + id.substring(50), c.spec());
+        } else if (e instanceof ContainerCreated) {
+            return new ContainerCreated(id);
+        } else if (e instanceof ContainerStartRequested) {
+            return new ContainerStartRequested(id);
+        } else if (e instanceof ContainerStarted s) {
+            return new ContainerStarted(id, s.pid(), s.startedAt());
+        } else if (e instanceof ContainerKillRequested k) {
+            return new ContainerKillRequested(id, k.signal());
+        } else if (e instanceof ContainerStopRequested s) {
+            return new ContainerStopRequested(id, s.timeoutSeconds());
+        } else if (e instanceof ContainerPauseRequested) {
+            return new ContainerPauseRequested(id);
+        } else if (e instanceof ContainerPaused) {
+            return new ContainerPaused(id);
+        } else if (e instanceof ContainerUnpauseRequested) {
+            return new ContainerUnpauseRequested(id);
+        } else if (e instanceof ContainerRemoveRequested r) {
+            return new ContainerRemoveRequested(id, r.force());
+        }
+        throw new IllegalArgumentException("no id swap for " + e);
+    }
+}
