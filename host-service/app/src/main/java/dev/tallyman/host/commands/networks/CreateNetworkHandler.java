@@ -121,7 +121,7 @@ public final class CreateNetworkHandler {
      * At boot: the network is on the record; has the driver make its kernel objects again (repeat-safe), and
      * records the outcome if the create itself was interrupted.
      */
-    void finishAgain(NetworkView view) {
+    public void finishAgain(NetworkView view) {
         if (view.state() == NetworkView.NetworkState.CREATING) {
             finish(view.id(), CommandContext.system("reconcile"));
             return;
