@@ -3,6 +3,7 @@ package dev.tallyman.network.bridge;
 import dev.tallyman.spi.DriverException;
 import dev.tallyman.spi.linux.NetDevices;
 import dev.tallyman.spi.linux.NetworkNamespaces;
+import dev.tallyman.spi.linux.RouteNetlink;
 import dev.tallyman.spi.network.Attachment;
 import dev.tallyman.spi.network.Endpoint;
 import dev.tallyman.spi.network.Ipv4Config;
@@ -26,9 +27,10 @@ import java.util.Optional;
  * ports as elements of the forwarding maps. Kernel objects are found again by name, so the driver keeps no
  * state of its own, and they keep working while the service is away.
  *
- * <p>Each operation costs at most one fork per tool: joining runs {@code ip -batch -} once on the host (the
- * veth pair, its peer moved into the namespace, the host end on the bridge) and configures the inside with
- * ioctls from a thread in the namespace; publishing and unpublishing run one {@code nft -f -} transaction.
+ * <p>Joining and leaving fork nothing: the veth pair is made (its peer inside the namespace, the host end on
+ * the bridge and up) with one rtnetlink request, the inside is configured with ioctls from a thread in the
+ * namespace, and leaving deletes the pair in the background (see {@link #leave}). Publishing and unpublishing
+ * run one {@code nft -f -} transaction each; creating a network runs {@code ip -batch -} and {@code nft -f -}.
  */
 public final class BridgeDriver implements NetworkDriver, PortPublishing {
     static final String NAME = "bridge";
@@ -37,10 +39,20 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
 
     private final BridgeConfig config;
     private final Firewall firewall;
+    private final VethRemover remover;
 
     public BridgeDriver(BridgeConfig config) {
         this.config = config;
         this.firewall = new Firewall(config.nftTable());
+        this.remover = new VethRemover(this::deleteLinks);
+    }
+
+    /**
+     * Waits until the veths that {@link #leave} handed to the background are gone (tests, and before a
+     * network's bridge is removed). Returns at once when none is pending.
+     */
+    public void awaitRemovals() {
+        remover.awaitAll();
     }
 
     public BridgeConfig config() {
@@ -94,6 +106,7 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
     public void removeNetwork(NetworkSpec network) {
         String bridge = bridgeOf(network, "remove network");
         var subnet = network.ipv4().map(Ipv4Config::subnet).orElse(null);
+        remover.awaitAll();
         try {
             // Adding before deleting makes the delete safe when the elements are gone already.
             nft(firewall.declarations()
@@ -126,23 +139,21 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         String mac = endpoint.macAddress().orElseGet(() -> macOf(address));
         boolean made = false;
         try {
+            remover.await(veth); // a leave of this same endpoint may still be finishing
             if (!linkExists(bridge)) {
                 throw new DriverException(DriverException.Kind.NOT_FOUND, NAME, operation, shortId(endpoint),
                         "bridge " + bridge + " does not exist");
             }
             NamespaceView view = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner));
-            StringBuilder host = new StringBuilder();
             if (linkExists(veth) && !view.hasInterface()) {
-                host.append("link del ").append(veth).append('\n'); // left from an earlier namespace of the container
+                RouteNetlink.deleteLink(veth); // left from an earlier namespace of the container
             }
-            if (!linkExists(veth) || !view.hasInterface()) {
-                host.append("link add ").append(veth).append(" type veth peer name ").append(inner);
-                host.append(" address ").append(mac);
-                host.append(" netns ").append(namespace).append('\n');
+            if (!linkExists(veth)) {
                 made = true;
+                RouteNetlink.addVeth(veth, bridge, inner, mac, namespace);
+            } else {
+                ip("link set " + veth + " master " + bridge + " up\n"); // a repeated join: make sure of the host end
             }
-            host.append("link set ").append(veth).append(" master ").append(bridge).append(" up\n");
-            ip(host.toString());
 
             boolean route = !network.internal() && !view.hasDefaultRoute();
             int prefix = ipv4.subnet().prefixLength();
@@ -175,17 +186,19 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
     }
 
+    /**
+     * Removes the endpoint's port forwarding at once, and its veth pair in the background: the kernel takes
+     * tens of milliseconds to delete a veth (it waits for RCU grace periods), time a {@code docker run --rm}
+     * would otherwise wait for. A later {@link #join} of the same endpoint, and {@link #removeNetwork}, wait for
+     * it; so does {@link #awaitRemovals}. Should the service stop first, removing the container's namespace
+     * deletes the pair as well (a veth dies with its namespace).
+     */
     @Override
     public void leave(NetworkSpec network, Endpoint endpoint) {
         unpublish(network, endpoint);
         String veth = KernelNames.hostVeth(network.id(), endpoint.containerId());
-        try {
-            if (linkExists(veth)) {
-                deleteLink(veth);
-            }
-        } catch (IOException e) {
-            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "leave network " + network.name() + " with container",
-                    shortId(endpoint), e);
+        if (linkExists(veth)) {
+            remover.remove(veth);
         }
     }
 
@@ -304,6 +317,13 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
 
     private static boolean linkExists(String name) {
         return Files.exists(SYS_NET.resolve(name));
+    }
+
+    /** Deletes links with rtnetlink; one already gone is no failure. */
+    private void deleteLinks(List<String> names) throws IOException {
+        for (String name : names) {
+            RouteNetlink.deleteLink(name);
+        }
     }
 
     private void deleteLink(String name) throws IOException {

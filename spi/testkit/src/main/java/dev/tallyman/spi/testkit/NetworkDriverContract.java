@@ -46,7 +46,8 @@ public interface NetworkDriverContract {
 
     /**
      * The kernel objects the driver still has for these networks and endpoints (bridges, veths, firewall
-     * entries), described for a failure message; empty when it has none.
+     * entries), described for a failure message; empty when it has none. A driver that finishes removals in
+     * the background waits for them here first.
      */
     default List<String> leftovers(NetworkDriver driver, List<NetworkSpec> networks, List<Endpoint> endpoints)
             throws Exception {
