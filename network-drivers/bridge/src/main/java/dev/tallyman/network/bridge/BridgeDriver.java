@@ -1,7 +1,10 @@
 package dev.tallyman.network.bridge;
 
 import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.linux.Errno;
+import dev.tallyman.spi.linux.ErrnoException;
 import dev.tallyman.spi.linux.NetDevices;
+import dev.tallyman.spi.linux.NftElements;
 import dev.tallyman.spi.linux.NetworkNamespaces;
 import dev.tallyman.spi.linux.RouteNetlink;
 import dev.tallyman.spi.network.Attachment;
@@ -16,7 +19,10 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -30,7 +36,7 @@ import java.util.Optional;
  * <p>Joining and leaving fork nothing: the veth pair is made (its peer inside the namespace, the host end on
  * the bridge and up) with one rtnetlink request, the inside is configured with ioctls from a thread in the
  * namespace, and leaving deletes the pair in the background (see {@link #leave}). Publishing and unpublishing
- * run one {@code nft -f -} transaction each; creating a network runs {@code ip -batch -} and {@code nft -f -}.
+ * send one nf_tables netlink transaction each ({@link NftElements}), no fork either; creating a network runs {@code ip -batch -} and {@code nft -f -}.
  */
 public final class BridgeDriver implements NetworkDriver, PortPublishing {
     static final String NAME = "bridge";
@@ -40,6 +46,8 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
     private final BridgeConfig config;
     private final Firewall firewall;
     private final VethRemover remover;
+    /** Endpoints whose ports this instance has just unpublished, so that the leave after it need not again. */
+    private final Set<String> unpublished = ConcurrentHashMap.newKeySet();
 
     public BridgeDriver(BridgeConfig config) {
         this.config = config;
@@ -195,7 +203,9 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
      */
     @Override
     public void leave(NetworkSpec network, Endpoint endpoint) {
-        unpublish(network, endpoint);
+        if (!unpublished.remove(endpointKey(network, endpoint))) {
+            unpublish(network, endpoint); // not just done by an explicit unpublish of this driver
+        }
         String veth = KernelNames.hostVeth(network.id(), endpoint.containerId());
         if (linkExists(veth)) {
             remover.remove(veth);
@@ -216,17 +226,14 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
                 throw new PortInUseException(NAME, shortId(endpoint), port, "Error starting userland proxy: " + refusal.get());
             }
         }
-        StringBuilder script = new StringBuilder(firewall.declarations());
         String comment = KernelNames.endpointComment(network.id(), endpoint.containerId());
-        for (PortMapping port : ports) {
-            script.append(firewall.addPort(port, address, comment));
-        }
+        List<NftElements.Change> changes = ports.stream().map(p -> Firewall.addPortElement(p, address, comment)).toList();
         try {
-            nft(script.toString());
-        } catch (Tools.ToolFailure e) {
-            if (e.getMessage().contains("File exists")) {
-                PortMapping taken = ports.stream().filter(p -> e.getMessage().contains(" " + p.hostPort() + " "))
-                        .findFirst().orElse(ports.get(0));
+            applyElements(changes);
+            unpublished.remove(endpointKey(network, endpoint));
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EEXIST) {
+                PortMapping taken = firstTaken(ports, address, comment);
                 String ip = taken.hostIp().isEmpty() ? "0.0.0.0" : taken.hostIp();
                 throw new PortInUseException(NAME, shortId(endpoint), taken,
                         "Bind for " + ip + ":" + taken.hostPort() + " failed: port is already allocated");
@@ -237,6 +244,20 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
     }
 
+    /** The first of {@code ports} another endpoint forwards already (each tried alone; nothing is kept). */
+    private PortMapping firstTaken(List<PortMapping> ports, Inet4Address address, String comment) {
+        for (PortMapping port : ports) {
+            try {
+                NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), Firewall.removePortElements(port, address));
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EEXIST) {
+                    return port;
+                }
+            }
+        }
+        return ports.get(0);
+    }
+
     @Override
     public void unpublish(NetworkSpec network, Endpoint endpoint) {
         List<PortMapping> ports = Firewall.ipv4Only(endpoint.ports());
@@ -245,31 +266,52 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
         Inet4Address address = endpoint.ipv4().get();
         String operation = "unpublish ports of container";
-        StringBuilder script = new StringBuilder(firewall.declarations());
+        List<NftElements.Change> changes = new ArrayList<>();
         for (PortMapping port : ports) {
-            script.append(firewall.removePort(port, address));
+            changes.addAll(Firewall.removePortElements(port, address));
         }
         try {
-            nft(script.toString());
-        } catch (Tools.ToolFailure e) {
-            if (!e.getMessage().contains("File exists")) {
-                throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
-            }
-            // Some key is another endpoint's now; remove ours one by one and leave that one alone.
-            for (PortMapping port : ports) {
-                try {
-                    nft(firewall.removePort(port, address));
-                } catch (Tools.ToolFailure one) {
-                    if (!one.getMessage().contains("File exists")) {
-                        throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
+            try {
+                NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return; // no table or map: nothing of ours is forwarded
+                }
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+                // Some key is another endpoint's now; remove ours one by one and leave that one alone.
+                for (PortMapping port : ports) {
+                    try {
+                        NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), Firewall.removePortElements(port, address));
+                    } catch (ErrnoException one) {
+                        if (one.errno() != Errno.EEXIST && one.errno() != Errno.ENOENT) {
+                            throw one;
+                        }
                     }
-                } catch (IOException one) {
-                    throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
                 }
             }
+            unpublished.add(endpointKey(network, endpoint));
         } catch (IOException e) {
             throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
         }
+    }
+
+    /** Applies element changes; when the table or a map is missing (deleted by hand), writes them and retries. */
+    private void applyElements(List<NftElements.Change> changes) throws IOException {
+        try {
+            NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            nft(firewall.skeleton());
+            NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+        }
+    }
+
+    private static String endpointKey(NetworkSpec network, Endpoint endpoint) {
+        return network.id() + "/" + endpoint.containerId();
     }
 
     /** Writes the table's fixed rules (and declares its sets); done when the driver is made and by every create. */
