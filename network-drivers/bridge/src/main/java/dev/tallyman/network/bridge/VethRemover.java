@@ -25,9 +25,29 @@ final class VethRemover {
     private final Map<String, CompletableFuture<Void>> pending = new LinkedHashMap<>();
     private final List<String> queued = new ArrayList<>();
     private Thread worker;
+    private boolean hooked;
 
     VethRemover(Deleter deleter) {
         this.deleter = deleter;
+    }
+
+    /**
+     * Waits at most {@code millis} for every pending removal: at JVM exit, so that a veth of a container
+     * disconnected just before the service stopped does not outlive the disconnect in its running container.
+     */
+    void awaitAll(long millis) {
+        List<CompletableFuture<Void>> all;
+        synchronized (this) {
+            all = List.copyOf(pending.values());
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null).get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warning("bridge: veth removals still pending at exit: " + pending.keySet());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Queues {@code name} for deletion; queuing one that is pending already changes nothing. */
@@ -41,6 +61,10 @@ final class VethRemover {
             worker = new Thread(this::drain, "bridge-veth-remover");
             worker.setDaemon(true);
             worker.start();
+        }
+        if (!hooked) {
+            hooked = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitAll(5000), "bridge-veth-remover-exit"));
         }
     }
 
