@@ -152,24 +152,26 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
                 throw new DriverException(DriverException.Kind.NOT_FOUND, NAME, operation, shortId(endpoint),
                         "bridge " + bridge + " does not exist");
             }
-            NamespaceView view = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner));
-            if (linkExists(veth) && !view.hasInterface()) {
-                RouteNetlink.deleteLink(veth); // left from an earlier namespace of the container
+            if (linkExists(veth)) {
+                // A repeated join, or a veth left from an earlier namespace of the container: look inside.
+                boolean inside = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner)).hasInterface();
+                if (inside) {
+                    ip("link set " + veth + " master " + bridge + " up\n");
+                } else {
+                    RouteNetlink.deleteLink(veth);
+                }
             }
             if (!linkExists(veth)) {
                 made = true;
                 RouteNetlink.addVeth(veth, bridge, inner, mac, namespace);
-            } else {
-                ip("link set " + veth + " master " + bridge + " up\n"); // a repeated join: make sure of the host end
             }
-
-            boolean route = !network.internal() && !view.hasDefaultRoute();
+            boolean internal = network.internal();
             int prefix = ipv4.subnet().prefixLength();
             NetworkNamespaces.inside(namespace, () -> {
                 NetDevices.up("lo");
                 NetDevices.setAddress(inner, address, prefix);
                 NetDevices.up(inner);
-                if (route) {
+                if (!internal && !NamespaceView.read(inner).hasDefaultRoute()) {
                     NetDevices.addDefaultRoute(ipv4.gateway());
                 }
                 return null;
