@@ -173,6 +173,37 @@ public interface NetworkDriverContract {
     }
 
     @Test
+    default void parallelJoinsOnOneNetworkAllWork(@TempDir Path root) throws Exception {
+        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        NetworkDriver driver = newDriver(root);
+        try (NetworkLab lab = lab(driver)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            List<Endpoint> endpoints = new java.util.ArrayList<>();
+            for (int i = 1; i <= 12; i++) {
+                endpoints.add(lab.endpoint(network, i, List.of()));
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+            try {
+                List<java.util.concurrent.Future<Attachment>> joins = new java.util.ArrayList<>();
+                for (Endpoint endpoint : endpoints) {
+                    joins.add(pool.submit(() -> driver.join(network, endpoint)));
+                }
+                for (var join : joins) {
+                    assertThat(join.get().addresses()).hasSize(1);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            String gateway = network.ipv4().orElseThrow().gateway().getHostAddress();
+            for (Endpoint endpoint : List.of(endpoints.get(0), endpoints.get(11))) {
+                NetworkLab.Result ping = lab.inside(endpoint, "busybox", "ping", "-c1", "-W2", gateway);
+                assertThat(ping.status()).as(ping.output()).isZero();
+            }
+        }
+    }
+
+    @Test
     default void twoNetworksCannotReachEachOther(@TempDir Path root) throws Exception {
         assumeTrue(makesInterfaces(), "this driver makes no interfaces");
         NetworkDriver driver = newDriver(root);
