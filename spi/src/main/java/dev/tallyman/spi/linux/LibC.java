@@ -55,6 +55,12 @@ interface LibC extends Library {
     /** ioctl with a buffer argument (struct ifreq and the like). */
     int ioctl(int fd, NativeLong request, byte[] arg);
 
+    int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
+
+    NativeLong send(int fd, byte[] buffer, NativeLong length, int flags);
+
+    NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags);
+
     /** ioctl without an argument (NS_GET_NSTYPE and the like). */
     int ioctl(int fd, NativeLong request);
 }

@@ -47,7 +47,7 @@ record NetworkWiring(EngineConfig config, ContainerNetworking networking, Contai
         RemoveNetworkHandler remove = new RemoveNetworkHandler(journal, finder, drivers, names);
         NetworkApi api = new NetworkApi(projections, finder, create, remove, new PruneNetworksHandler(projections, remove),
                 new ConnectNetworkHandler(journal, finder, containers, networking));
-        NetworkReconciler reconciler = new NetworkReconciler(journal, drivers, networking,
+        NetworkReconciler reconciler = new NetworkReconciler(journal, create, networking,
                 new PredefinedNetworks(journal, create, drivers));
         return new NetworkWiring(config, networking, new ContainerNetworkChoice.Chooser(projections, hostname), api, reconciler);
     }

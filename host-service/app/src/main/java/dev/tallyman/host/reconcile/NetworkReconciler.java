@@ -3,7 +3,7 @@ package dev.tallyman.host.reconcile;
 import dev.tallyman.host.commands.CommandContext;
 import dev.tallyman.host.commands.Journal;
 import dev.tallyman.host.commands.networks.ContainerNetworking;
-import dev.tallyman.host.commands.networks.NetworkDrivers;
+import dev.tallyman.host.commands.networks.CreateNetworkHandler;
 import dev.tallyman.host.commands.networks.PredefinedNetworks;
 import dev.tallyman.host.projections.ContainerView;
 import dev.tallyman.host.projections.NetworkView;
@@ -26,14 +26,14 @@ public final class NetworkReconciler {
     private static final Logger LOG = Logger.getLogger(NetworkReconciler.class);
 
     private final Journal journal;
-    private final NetworkDrivers drivers;
+    private final CreateNetworkHandler create;
     private final ContainerNetworking networking;
     private final PredefinedNetworks predefined;
 
-    public NetworkReconciler(Journal journal, NetworkDrivers drivers, ContainerNetworking networking,
+    public NetworkReconciler(Journal journal, CreateNetworkHandler create, ContainerNetworking networking,
                              PredefinedNetworks predefined) {
         this.journal = journal;
-        this.drivers = drivers;
+        this.create = create;
         this.networking = networking;
         this.predefined = predefined;
     }
@@ -45,7 +45,7 @@ public final class NetworkReconciler {
                 continue;
             }
             try {
-                drivers.find(network.driver()).ifPresent(d -> d.createNetwork(NetworkDrivers.specOf(network)));
+                create.finishAgain(network);
             } catch (RuntimeException e) {
                 LOG.errorf("repair network %s (%s): %s", network.name(), network.id(), e.getMessage());
             }

@@ -292,15 +292,16 @@ class ContainerLifecycleIT extends ContainerItSupport {
     @Test
     @Order(12)
     void restartPoliciesApplyWhenTheServiceComesBack() {
-        // The first run ends 2 s in, while the service is down; the next one keeps running.
+        // The first run ends 4 s in, while the service is down; the next one keeps running. (4 s: two runs and two
+        // stops on the default bridge must fit before it, on a loaded 2-core machine.)
         String phoenix = ok("run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sh", "-c",
-                "if [ -f /ran ]; then exec sleep 600; fi; touch /ran; sleep 2; exit 3").trim();
+                "if [ -f /ran ]; then exec sleep 600; fi; touch /ran; sleep 4; exit 3").trim();
         ok("run", "-d", "--name", "stays", "--restart", "unless-stopped", "busybox", "sleep", "600");
         ok("stop", "-t", "0", "stays");
         ok("run", "-d", "--name", "back", "--restart", "always", "busybox", "sleep", "600");
         ok("stop", "-t", "0", "back");
         tallyman.stop();
-        sleep(3000);
+        sleep(5000);
         tallyman.start();
 
         awaitStatus("phoenix", "running", Duration.ofSeconds(10));

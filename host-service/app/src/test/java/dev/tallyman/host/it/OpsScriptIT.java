@@ -20,7 +20,10 @@ class OpsScriptIT {
             "TALLYMAN_SOCKET", "/run/tallyman-ops-it.sock",
             "TALLYMAN_DATA_ROOT", "/var/lib/tallyman-ops-it",
             "TALLYMAN_EXEC_ROOT", "/run/tallyman-ops-it",
-            "TALLYMAN_PG_PORT", "54331");
+            "TALLYMAN_PG_PORT", "54331",
+            // a bridge and nft table of its own, so up and down never touch another instance's networks
+            "TALLYMAN_BRIDGE", "tmtopsit",
+            "TALLYMAN_NFT_TABLE", "tallyman_it_ops");
 
     private static CommandResult ops(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(REPO.resolve("ops/tallyman").toString()));
@@ -52,8 +55,12 @@ class OpsScriptIT {
         assertThat(again.stdout()).contains("already running");
 
         assertThat(docker("import", BusyboxTar.get().toString(), "busybox").exitCode()).isZero();
-        CommandResult run = docker("run", "-d", "busybox", "sleep", "600");
+        CommandResult run = docker("run", "-d", "-p", "18481:80", "busybox", "sleep", "600");
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(docker("network", "create", "opsnet").exitCode()).isZero();
+        CommandResult onNet = docker("run", "-d", "--network", "opsnet", "busybox", "sleep", "600");
+        assertThat(onNet.exitCode()).as(onNet.toString()).isZero();
+        String userBridge = "tm-" + docker("network", "inspect", "--format", "{{.Id}}", "opsnet").stdout().trim().substring(0, 12);
         assertThat(ops("status").exitCode()).isZero();
 
         CommandResult down = ops("down");
@@ -64,5 +71,10 @@ class OpsScriptIT {
         assertThat(Shell.run("pgrep", "-f", "conmon.*tallyman-ops-it").stdout()).isBlank();
         CommandResult runc = Shell.run("runc", "--root", "/run/tallyman-ops-it/runc", "list", "-q");
         assertThat(runc.stdout()).isBlank();
+        // networks: no bridge, veth, nft table or namespace file of the instance is left
+        assertThat(Shell.run("ip", "link", "show", "tmtopsit").exitCode()).isNotZero();
+        assertThat(Shell.run("ip", "link", "show", userBridge).exitCode()).isNotZero();
+        assertThat(Shell.run("nft", "list", "table", "ip", "tallyman_it_ops").exitCode()).isNotZero();
+        assertThat(Path.of("/run/tallyman-ops-it/netns").toFile().list()).isNullOrEmpty();
     }
 }

@@ -50,6 +50,8 @@ class UserNetworksIT extends ContainerItSupport {
         assertThat(ok("network", "ls", "--format", "{{.Name}}", "--filter", "dangling=true").lines().sorted().toList())
                 .containsExactly("blue", "red");
 
+        assertThat(exits(1, "network", "create", "-d", "host", "myhost").stderr())
+                .contains("only one instance of \"host\" network is allowed");
         assertThat(exits(1, "network", "rm", "bridge").stderr()).contains("bridge is a pre-defined network and cannot be removed");
         assertThat(exits(1, "network", "rm", "nosuch").stderr()).contains("network nosuch not found");
 
@@ -78,6 +80,10 @@ class UserNetworksIT extends ContainerItSupport {
         assertThat(inspect("{{.NetworkSettings.Networks.back.IPAddress}} {{.NetworkSettings.Networks.back.Gateway}}", "db"))
                 .isEqualTo("10.233.0.50 10.233.0.1");
         assertThat(ok("exec", "peer", "cat", "/etc/resolv.conf")).contains("nameserver 10.233.0.1");
+        assertThat(ok("ps", "--format", "{{.Names}}", "--filter", "network=back").lines().sorted().toList())
+                .containsExactly("db", "peer");
+        assertThat(inspect("{{json .NetworkSettings.Networks.back.DNSNames}}", "db"))
+                .isEqualTo("[\"db\",\"database\",\"" + db.substring(0, 12) + "\"]");
 
         assertThat(ok("exec", "peer", "nslookup", "db")).contains("10.233.0.50");
         assertThat(ok("exec", "peer", "nslookup", "database")).contains("10.233.0.50");
@@ -94,10 +100,11 @@ class UserNetworksIT extends ContainerItSupport {
         CommandResult outside = exits(125, "run", "--rm", "--network", "back", "--ip", "10.9.9.9", "busybox", "true");
         assertThat(outside.stderr()).contains("no configured subnet or ip-range contain the IP address 10.9.9.9");
 
-        // connect: api joins back while it runs, gets eth1 and finds db by name; disconnect takes it away again.
+        // connect: api joins back while it runs, gets eth1 and reaches db; back's containers find api by its alias.
+        // (api asks the resolver of its first network, front: names of back are not answered there.)
         ok("network", "connect", "--alias", "gateway-api", "back", "api");
         assertThat(ok("exec", "api", "ip", "-o", "link", "show", "eth1")).contains("eth1");
-        ok("exec", "api", "ping", "-c", "1", "-W", "2", "db");
+        ok("exec", "api", "ping", "-c", "1", "-W", "2", "10.233.0.50");
         assertThat(ok("exec", "peer", "nslookup", "gateway-api")).contains("10.233.0.");
         assertThat(ok("network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", "back").trim().split(" "))
                 .containsExactlyInAnyOrder("db", "peer", "api");

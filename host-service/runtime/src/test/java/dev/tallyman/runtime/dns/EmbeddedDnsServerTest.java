@@ -111,6 +111,15 @@ class EmbeddedDnsServerTest {
     }
 
     @Test
+    void tcpQueriesForOtherNamesAreForwardedOverTcp() throws IOException {
+        Reply reply = askTcp(RED, 11, "example.test");
+
+        assertThat(reply.id()).isEqualTo(11);
+        assertThat(reply.addresses()).containsExactly("192.0.2.7");
+        assertThat(upstream.tcpQueries.get()).isEqualTo(1);
+    }
+
+    @Test
     void noUpstreamAnsweringMeansServfail() throws IOException {
         InetSocketAddress silent = upstream.address();
         server.close();
@@ -249,15 +258,21 @@ class EmbeddedDnsServerTest {
     private static final class FakeUpstream {
         final DatagramSocket socket;
         final AtomicInteger queries = new AtomicInteger();
+        final AtomicInteger tcpQueries = new AtomicInteger();
+        final java.net.ServerSocket tcp;
         final Thread thread;
         final int port;
 
         FakeUpstream() throws IOException {
             socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
             port = socket.getLocalPort();
+            tcp = new java.net.ServerSocket(port, 8, InetAddress.getByName("127.0.0.1"));
             thread = new Thread(this::serve, "fake-upstream");
             thread.setDaemon(true);
             thread.start();
+            Thread tcpThread = new Thread(this::serveTcp, "fake-upstream-tcp");
+            tcpThread.setDaemon(true);
+            tcpThread.start();
         }
 
         InetSocketAddress address() {
@@ -284,8 +299,39 @@ class EmbeddedDnsServerTest {
             }
         }
 
+        private void serveTcp() {
+            while (!tcp.isClosed()) {
+                try (Socket client = tcp.accept()) {
+                    DataInputStream in = new DataInputStream(client.getInputStream());
+                    byte[] query = new byte[in.readUnsignedShort()];
+                    in.readFully(query);
+                    tcpQueries.incrementAndGet();
+                    byte[] reply = reply(DnsMessage.parse(query, query.length));
+                    DataOutputStream out = new DataOutputStream(client.getOutputStream());
+                    out.writeShort(reply.length);
+                    out.write(reply);
+                    out.flush();
+                } catch (IOException e) {
+                    if (tcp.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private static byte[] reply(DnsMessage query) {
+            return query.lookupName().equals("example.test")
+                    ? query.answer(List.of(EmbeddedDnsServerTest.address("192.0.2.7")), 60)
+                    : query.failure(3);
+        }
+
         void close() {
             socket.close();
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // nothing more to close
+            }
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.tallyman.network.bridge;
 
 import dev.tallyman.spi.DriverException;
+import dev.tallyman.spi.linux.Errno;
+import dev.tallyman.spi.linux.ErrnoException;
 import dev.tallyman.spi.linux.NetDevices;
+import dev.tallyman.spi.linux.NftElements;
 import dev.tallyman.spi.linux.NetworkNamespaces;
+import dev.tallyman.spi.linux.RouteNetlink;
 import dev.tallyman.spi.network.Attachment;
 import dev.tallyman.spi.network.Endpoint;
 import dev.tallyman.spi.network.Ipv4Config;
@@ -15,7 +19,10 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -26,9 +33,10 @@ import java.util.Optional;
  * ports as elements of the forwarding maps. Kernel objects are found again by name, so the driver keeps no
  * state of its own, and they keep working while the service is away.
  *
- * <p>Each operation costs at most one fork per tool: joining runs {@code ip -batch -} once on the host (the
- * veth pair, its peer moved into the namespace, the host end on the bridge) and configures the inside with
- * ioctls from a thread in the namespace; publishing and unpublishing run one {@code nft -f -} transaction.
+ * <p>Joining and leaving fork nothing: the veth pair is made (its peer inside the namespace, the host end on
+ * the bridge and up) with one rtnetlink request, the inside is configured with ioctls from a thread in the
+ * namespace, and leaving deletes the pair in the background (see {@link #leave}). Publishing and unpublishing
+ * send one nf_tables netlink transaction each ({@link NftElements}), no fork either; creating a network runs {@code ip -batch -} and {@code nft -f -}.
  */
 public final class BridgeDriver implements NetworkDriver, PortPublishing {
     static final String NAME = "bridge";
@@ -37,10 +45,22 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
 
     private final BridgeConfig config;
     private final Firewall firewall;
+    private final VethRemover remover;
+    /** Endpoints whose ports this instance has just unpublished, so that the leave after it need not again. */
+    private final Set<String> unpublished = ConcurrentHashMap.newKeySet();
 
     public BridgeDriver(BridgeConfig config) {
         this.config = config;
         this.firewall = new Firewall(config.nftTable());
+        this.remover = new VethRemover(this::deleteLinks);
+    }
+
+    /**
+     * Waits until the veths that {@link #leave} handed to the background are gone (tests, and before a
+     * network's bridge is removed). Returns at once when none is pending.
+     */
+    public void awaitRemovals() {
+        remover.awaitAll();
     }
 
     public BridgeConfig config() {
@@ -94,6 +114,7 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
     public void removeNetwork(NetworkSpec network) {
         String bridge = bridgeOf(network, "remove network");
         var subnet = network.ipv4().map(Ipv4Config::subnet).orElse(null);
+        remover.awaitAll();
         try {
             // Adding before deleting makes the delete safe when the elements are gone already.
             nft(firewall.declarations()
@@ -126,31 +147,31 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         String mac = endpoint.macAddress().orElseGet(() -> macOf(address));
         boolean made = false;
         try {
+            remover.await(veth); // a leave of this same endpoint may still be finishing
             if (!linkExists(bridge)) {
                 throw new DriverException(DriverException.Kind.NOT_FOUND, NAME, operation, shortId(endpoint),
                         "bridge " + bridge + " does not exist");
             }
-            NamespaceView view = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner));
-            StringBuilder host = new StringBuilder();
-            if (linkExists(veth) && !view.hasInterface()) {
-                host.append("link del ").append(veth).append('\n'); // left from an earlier namespace of the container
+            if (linkExists(veth)) {
+                // A repeated join, or a veth left from an earlier namespace of the container: look inside.
+                boolean inside = NetworkNamespaces.inside(namespace, () -> NamespaceView.read(inner)).hasInterface();
+                if (inside) {
+                    ip("link set " + veth + " master " + bridge + " up\n");
+                } else {
+                    RouteNetlink.deleteLink(veth);
+                }
             }
-            if (!linkExists(veth) || !view.hasInterface()) {
-                host.append("link add ").append(veth).append(" type veth peer name ").append(inner);
-                host.append(" address ").append(mac);
-                host.append(" netns ").append(namespace).append('\n');
+            if (!linkExists(veth)) {
                 made = true;
+                RouteNetlink.addVeth(veth, bridge, inner, mac, namespace);
             }
-            host.append("link set ").append(veth).append(" master ").append(bridge).append(" up\n");
-            ip(host.toString());
-
-            boolean route = !network.internal() && !view.hasDefaultRoute();
+            boolean internal = network.internal();
             int prefix = ipv4.subnet().prefixLength();
             NetworkNamespaces.inside(namespace, () -> {
                 NetDevices.up("lo");
                 NetDevices.setAddress(inner, address, prefix);
                 NetDevices.up(inner);
-                if (route) {
+                if (!internal && !NamespaceView.read(inner).hasDefaultRoute()) {
                     NetDevices.addDefaultRoute(ipv4.gateway());
                 }
                 return null;
@@ -175,17 +196,21 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
     }
 
+    /**
+     * Removes the endpoint's port forwarding at once, and its veth pair in the background: the kernel takes
+     * tens of milliseconds to delete a veth (it waits for RCU grace periods), time a {@code docker run --rm}
+     * would otherwise wait for. A later {@link #join} of the same endpoint, and {@link #removeNetwork}, wait for
+     * it; so does {@link #awaitRemovals}. Should the service stop first, removing the container's namespace
+     * deletes the pair as well (a veth dies with its namespace).
+     */
     @Override
     public void leave(NetworkSpec network, Endpoint endpoint) {
-        unpublish(network, endpoint);
+        if (!unpublished.remove(endpointKey(network, endpoint))) {
+            unpublish(network, endpoint); // not just done by an explicit unpublish of this driver
+        }
         String veth = KernelNames.hostVeth(network.id(), endpoint.containerId());
-        try {
-            if (linkExists(veth)) {
-                deleteLink(veth);
-            }
-        } catch (IOException e) {
-            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "leave network " + network.name() + " with container",
-                    shortId(endpoint), e);
+        if (linkExists(veth)) {
+            remover.remove(veth);
         }
     }
 
@@ -203,17 +228,14 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
                 throw new PortInUseException(NAME, shortId(endpoint), port, "Error starting userland proxy: " + refusal.get());
             }
         }
-        StringBuilder script = new StringBuilder(firewall.declarations());
         String comment = KernelNames.endpointComment(network.id(), endpoint.containerId());
-        for (PortMapping port : ports) {
-            script.append(firewall.addPort(port, address, comment));
-        }
+        List<NftElements.Change> changes = ports.stream().map(p -> Firewall.addPortElement(p, address, comment)).toList();
         try {
-            nft(script.toString());
-        } catch (Tools.ToolFailure e) {
-            if (e.getMessage().contains("File exists")) {
-                PortMapping taken = ports.stream().filter(p -> e.getMessage().contains(" " + p.hostPort() + " "))
-                        .findFirst().orElse(ports.get(0));
+            applyElements(changes);
+            unpublished.remove(endpointKey(network, endpoint));
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EEXIST) {
+                PortMapping taken = firstTaken(ports, address, comment);
                 String ip = taken.hostIp().isEmpty() ? "0.0.0.0" : taken.hostIp();
                 throw new PortInUseException(NAME, shortId(endpoint), taken,
                         "Bind for " + ip + ":" + taken.hostPort() + " failed: port is already allocated");
@@ -224,6 +246,20 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
     }
 
+    /** The first of {@code ports} another endpoint forwards already (each tried alone; nothing is kept). */
+    private PortMapping firstTaken(List<PortMapping> ports, Inet4Address address, String comment) {
+        for (PortMapping port : ports) {
+            try {
+                NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), Firewall.removePortElements(port, address));
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EEXIST) {
+                    return port;
+                }
+            }
+        }
+        return ports.get(0);
+    }
+
     @Override
     public void unpublish(NetworkSpec network, Endpoint endpoint) {
         List<PortMapping> ports = Firewall.ipv4Only(endpoint.ports());
@@ -232,31 +268,52 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         }
         Inet4Address address = endpoint.ipv4().get();
         String operation = "unpublish ports of container";
-        StringBuilder script = new StringBuilder(firewall.declarations());
+        List<NftElements.Change> changes = new ArrayList<>();
         for (PortMapping port : ports) {
-            script.append(firewall.removePort(port, address));
+            changes.addAll(Firewall.removePortElements(port, address));
         }
         try {
-            nft(script.toString());
-        } catch (Tools.ToolFailure e) {
-            if (!e.getMessage().contains("File exists")) {
-                throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
-            }
-            // Some key is another endpoint's now; remove ours one by one and leave that one alone.
-            for (PortMapping port : ports) {
-                try {
-                    nft(firewall.removePort(port, address));
-                } catch (Tools.ToolFailure one) {
-                    if (!one.getMessage().contains("File exists")) {
-                        throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
+            try {
+                NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return; // no table or map: nothing of ours is forwarded
+                }
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+                // Some key is another endpoint's now; remove ours one by one and leave that one alone.
+                for (PortMapping port : ports) {
+                    try {
+                        NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), Firewall.removePortElements(port, address));
+                    } catch (ErrnoException one) {
+                        if (one.errno() != Errno.EEXIST && one.errno() != Errno.ENOENT) {
+                            throw one;
+                        }
                     }
-                } catch (IOException one) {
-                    throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), one);
                 }
             }
+            unpublished.add(endpointKey(network, endpoint));
         } catch (IOException e) {
             throw new DriverException(DriverException.Kind.SYSTEM, NAME, operation, shortId(endpoint), e);
         }
+    }
+
+    /** Applies element changes; when the table or a map is missing (deleted by hand), writes them and retries. */
+    private void applyElements(List<NftElements.Change> changes) throws IOException {
+        try {
+            NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            nft(firewall.skeleton());
+            NftElements.apply(NftElements.NFPROTO_IPV4, config.nftTable(), changes);
+        }
+    }
+
+    private static String endpointKey(NetworkSpec network, Endpoint endpoint) {
+        return network.id() + "/" + endpoint.containerId();
     }
 
     /** Writes the table's fixed rules (and declares its sets); done when the driver is made and by every create. */
@@ -304,6 +361,13 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
 
     private static boolean linkExists(String name) {
         return Files.exists(SYS_NET.resolve(name));
+    }
+
+    /** Deletes links with rtnetlink; one already gone is no failure. */
+    private void deleteLinks(List<String> names) throws IOException {
+        for (String name : names) {
+            RouteNetlink.deleteLink(name);
+        }
     }
 
     private void deleteLink(String name) throws IOException {

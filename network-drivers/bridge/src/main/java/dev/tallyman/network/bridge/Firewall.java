@@ -1,5 +1,6 @@
 package dev.tallyman.network.bridge;
 
+import dev.tallyman.spi.linux.NftElements;
 import dev.tallyman.spi.network.Ipv4Subnet;
 import dev.tallyman.spi.network.PortMapping;
 import java.net.Inet4Address;
@@ -120,6 +121,35 @@ final class Firewall {
         return "add element ip " + table + " " + map + " { " + key(port) + " : " + container.getHostAddress() + " . "
                 + port.containerPort() + " }\n"
                 + "delete element ip " + table + " " + map + " { " + key(port) + " }\n";
+    }
+
+    /** The elements that forward one published port, for {@link NftElements} (no fork of nft). */
+    static NftElements.Change addPortElement(PortMapping port, Inet4Address container, String comment) {
+        return NftElements.Change.add(mapOf(port), keyBytes(port), target(container, port.containerPort()), comment);
+    }
+
+    /**
+     * Removes one published port's forwarding if it is this endpoint's: the add first makes a missing element
+     * present and fails with EEXIST when the key is another endpoint's, as {@link #removePort} does.
+     */
+    static List<NftElements.Change> removePortElements(PortMapping port, Inet4Address container) {
+        return List.of(
+                NftElements.Change.add(mapOf(port), keyBytes(port), target(container, port.containerPort()), null),
+                NftElements.Change.delete(mapOf(port), keyBytes(port)));
+    }
+
+    /** A key in the map's layout: the port (2 bytes), or address and port, each part padded to 4 bytes. */
+    private static byte[] keyBytes(PortMapping port) {
+        if (port.hostIp().isEmpty() || port.hostIp().equals("0.0.0.0")) {
+            return new byte[] {(byte) (port.hostPort() >> 8), (byte) port.hostPort()};
+        }
+        return target(Ipv4Subnet.parseAddress(port.hostIp()), port.hostPort());
+    }
+
+    /** {@code ipv4_addr . inet_service}: 4 address bytes, then the port big-endian and 2 bytes of padding. */
+    private static byte[] target(Inet4Address address, int port) {
+        byte[] a = address.getAddress();
+        return new byte[] {a[0], a[1], a[2], a[3], (byte) (port >> 8), (byte) port, 0, 0};
     }
 
     private static String mapOf(PortMapping port) {

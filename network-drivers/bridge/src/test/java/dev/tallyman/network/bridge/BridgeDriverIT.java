@@ -36,6 +36,7 @@ class BridgeDriverIT implements NetworkDriverContract {
     @Override
     public List<String> leftovers(NetworkDriver driver, List<NetworkSpec> networks, List<Endpoint> endpoints)
             throws Exception {
+        ((BridgeDriver) driver).awaitRemovals();
         List<String> left = new ArrayList<>();
         String table = NetworkLab.run(List.of("nft", "list", "table", "ip", TABLE)).output();
         for (NetworkSpec network : networks) {

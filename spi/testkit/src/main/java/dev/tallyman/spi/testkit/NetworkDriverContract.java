@@ -46,7 +46,8 @@ public interface NetworkDriverContract {
 
     /**
      * The kernel objects the driver still has for these networks and endpoints (bridges, veths, firewall
-     * entries), described for a failure message; empty when it has none.
+     * entries), described for a failure message; empty when it has none. A driver that finishes removals in
+     * the background waits for them here first.
      */
     default List<String> leftovers(NetworkDriver driver, List<NetworkSpec> networks, List<Endpoint> endpoints)
             throws Exception {
@@ -168,6 +169,37 @@ public interface NetworkDriverContract {
             NetworkLab.Result ping = lab.inside(a, "busybox", "ping", "-c1", "-W2", b.ipv4().orElseThrow().getHostAddress());
 
             assertThat(ping.status()).as(ping.output()).isZero();
+        }
+    }
+
+    @Test
+    default void parallelJoinsOnOneNetworkAllWork(@TempDir Path root) throws Exception {
+        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        NetworkDriver driver = newDriver(root);
+        try (NetworkLab lab = lab(driver)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            List<Endpoint> endpoints = new java.util.ArrayList<>();
+            for (int i = 1; i <= 12; i++) {
+                endpoints.add(lab.endpoint(network, i, List.of()));
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+            try {
+                List<java.util.concurrent.Future<Attachment>> joins = new java.util.ArrayList<>();
+                for (Endpoint endpoint : endpoints) {
+                    joins.add(pool.submit(() -> driver.join(network, endpoint)));
+                }
+                for (var join : joins) {
+                    assertThat(join.get().addresses()).hasSize(1);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            String gateway = network.ipv4().orElseThrow().gateway().getHostAddress();
+            for (Endpoint endpoint : List.of(endpoints.get(0), endpoints.get(11))) {
+                NetworkLab.Result ping = lab.inside(endpoint, "busybox", "ping", "-c1", "-W2", gateway);
+                assertThat(ping.status()).as(ping.output()).isZero();
+            }
         }
     }
 

@@ -57,6 +57,10 @@ public final class CreateNetworkHandler {
         if (drivers.find(driver).isEmpty()) {
             throw EngineException.notFound("plugin \"" + driver + "\" not found");
         }
+        if (!driver.equals("bridge") && journal.projections().read(p -> p.networks().all().stream()
+                .anyMatch(n -> n.driver().equals(driver)))) {
+            throw EngineException.forbidden("only one instance of \"" + driver + "\" network is allowed");
+        }
         boolean addressed = driver.equals("bridge");
         Optional<Ipv4Subnet> subnet = command.subnet().map(s -> parseCidr("subnet", s));
         Optional<Ipv4Subnet> range = command.ipRange().map(s -> parseCidr("ip-range", s));
@@ -121,7 +125,7 @@ public final class CreateNetworkHandler {
      * At boot: the network is on the record; has the driver make its kernel objects again (repeat-safe), and
      * records the outcome if the create itself was interrupted.
      */
-    void finishAgain(NetworkView view) {
+    public void finishAgain(NetworkView view) {
         if (view.state() == NetworkView.NetworkState.CREATING) {
             finish(view.id(), CommandContext.system("reconcile"));
             return;
