@@ -160,6 +160,14 @@ class VolumeCliIT extends ContainerItSupport {
         ok("volume", "rm", "hostdata", "scratch");
         assertThat(shared.resolve("hello")).as("a bind-backed volume's removal leaves the host folder").exists();
 
+        // --mount makes a missing volume with the driver options and labels it names.
+        assertThat(ok("run", "--rm", "--mount", "type=volume,source=mounted-tmpfs,target=/m,volume-opt=type=tmpfs,"
+                + "volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=made-by=mount", "busybox", "sh", "-c", "df -k /m | tail -1"))
+                .contains("tmpfs").contains(" 2048 ");
+        assertThat(ok("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Labels}}", "mounted-tmpfs").trim())
+                .isEqualTo("tmpfs size=2m map[made-by:mount]");
+        ok("volume", "rm", "mounted-tmpfs");
+
         CommandResult bad = exits(1, "volume", "create", "-o", "colour=red", "bad");
         assertThat(bad.stderr()).contains("create bad: invalid option: \"colour\"");
         assertThat(volumeNames()).doesNotContain("bad");
