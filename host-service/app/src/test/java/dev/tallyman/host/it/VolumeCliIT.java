@@ -108,6 +108,7 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(ok("volume", "inspect", "--format", "{{.Name}} {{.Driver}} {{.Mountpoint}} {{.Scope}} {{.Labels.team}}", "pgdata").trim())
                 .isEqualTo("pgdata local " + mountpoint + " local db");
         assertThat(Path.of(mountpoint, "file")).hasContent("kept");
+        assertThat(ok("volume", "inspect", "--format", "{{json .Labels}} {{json .Options}}", "other").trim()).isEqualTo("null null");
         assertThat(volumeNames()).contains("pgdata", "other");
         assertThat(ok("volume", "ls", "-q", "--filter", "label=team=db").trim()).isEqualTo("pgdata");
         assertThat(ok("volume", "ls", "-q", "--filter", "name=pgd").trim()).isEqualTo("pgdata");
