@@ -15,9 +15,28 @@ package dev.tallyman.audit.event;
  * @param origin where it came from: "binds" (-v), "mounts" (--mount), "volumes" (-v /path), "image" (VOLUME),
  *               "volumes-from"
  * @param request the -v text for origin "binds"; "anonymous" for a --mount volume given no source; else ""
+ * @param volume how to create the volume when it does not exist yet (--mount's volume-driver, volume-opt,
+ *               volume-label); null when not given, and in older events
  */
 public record ContainerMount(String type, String source, String destination, boolean readOnly, String mode,
-                             String propagation, boolean noCopy, String tmpfsOptions, String origin, String request) {
+                             String propagation, boolean noCopy, String tmpfsOptions, String origin, String request,
+                             VolumeRequest volume) {
+
+    /** The driver, driver options and labels --mount asks a new volume to have. */
+    public record VolumeRequest(String driver, java.util.Map<String, String> options, java.util.Map<String, String> labels) {
+        public VolumeRequest {
+            driver = driver == null ? "" : driver;
+            options = options == null ? java.util.Map.of() : java.util.Map.copyOf(options);
+            labels = labels == null ? java.util.Map.of() : java.util.Map.copyOf(labels);
+        }
+    }
+
+    /** A mount without volume creation options. */
+    public ContainerMount(String type, String source, String destination, boolean readOnly, String mode,
+                          String propagation, boolean noCopy, String tmpfsOptions, String origin, String request) {
+        this(type, source, destination, readOnly, mode, propagation, noCopy, tmpfsOptions, origin, request, null);
+    }
+
     public static final String BIND = "bind";
     public static final String VOLUME = "volume";
     public static final String TMPFS = "tmpfs";
@@ -30,7 +49,7 @@ public record ContainerMount(String type, String source, String destination, boo
         request = request == null ? "" : request;
     }
 
-    public boolean isVolume() {
+    public boolean mountsVolume() {
         return VOLUME.equals(type);
     }
 }

@@ -49,8 +49,16 @@ final class MountJson {
                         || m.bindOptions().propagation().isEmpty() ? "rprivate" : m.bindOptions().propagation();
                 yield new ContainerMount(type, source, target, m.readOnly(), "", propagation, false, "", "mounts", "");
             }
-            case "volume" -> new ContainerMount(type, source, target, m.readOnly(), "", "",
-                    m.volumeOptions() != null && m.volumeOptions().noCopy(), "", "mounts", "");
+            case "volume" -> {
+                ContainerCreateBody.VolumeOptions o = m.volumeOptions();
+                ContainerMount.VolumeRequest request = null;
+                if (o != null && (o.driverConfig() != null || (o.labels() != null && !o.labels().isEmpty()))) {
+                    request = new ContainerMount.VolumeRequest(o.driverConfig() == null ? "" : o.driverConfig().name(),
+                            o.driverConfig() == null ? null : o.driverConfig().options(), o.labels());
+                }
+                yield new ContainerMount(type, source, target, m.readOnly(), "", "", o != null && o.noCopy(), "", "mounts",
+                        "", request);
+            }
             case "tmpfs" -> {
                 List<String> options = new ArrayList<>();
                 if (m.tmpfsOptions() != null && m.tmpfsOptions().sizeBytes() != 0) {
@@ -75,7 +83,7 @@ final class MountJson {
         for (ContainerMount m : spec.mounts()) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("Type", m.type());
-            if (m.isVolume()) {
+            if (m.mountsVolume()) {
                 Optional<VolumeView> v = volumes.apply(m.source());
                 p.put("Name", m.source());
                 p.put("Source", v.map(VolumeView::mountpoint).orElse(""));
@@ -126,8 +134,23 @@ final class MountJson {
         if (m.type().equals(ContainerMount.BIND) && !m.propagation().equals("rprivate")) {
             body.put("BindOptions", Map.of("Propagation", m.propagation()));
         }
-        if (m.isVolume() && m.noCopy()) {
-            body.put("VolumeOptions", Map.of("NoCopy", true));
+        if (m.mountsVolume() && (m.noCopy() || m.volume() != null)) {
+            Map<String, Object> options = new LinkedHashMap<>();
+            if (m.noCopy()) {
+                options.put("NoCopy", true);
+            }
+            if (m.volume() != null && !m.volume().labels().isEmpty()) {
+                options.put("Labels", new TreeMap<>(m.volume().labels()));
+            }
+            if (m.volume() != null && (!m.volume().driver().isEmpty() || !m.volume().options().isEmpty())) {
+                Map<String, Object> driver = new LinkedHashMap<>();
+                if (!m.volume().driver().isEmpty()) {
+                    driver.put("Name", m.volume().driver());
+                }
+                driver.put("Options", new TreeMap<>(m.volume().options()));
+                options.put("DriverConfig", driver);
+            }
+            body.put("VolumeOptions", options);
         }
         if (m.type().equals(ContainerMount.TMPFS) && !m.tmpfsOptions().isEmpty()) {
             Map<String, Object> tmpfs = new LinkedHashMap<>();

@@ -120,15 +120,18 @@ public final class VolumeApi {
         request.json(200, body);
     }
 
-    /** A volume as Docker shows it; times to the second in UTC, as Docker's RFC 3339 text. */
+    /**
+     * A volume as Docker shows it: times to the second in UTC, as Docker's RFC 3339 text; no labels or options is
+     * null, as Docker answers (checked against the Docker peer).
+     */
     static Map<String, Object> json(VolumeView v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("CreatedAt", v.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
         m.put("Driver", v.driver());
-        m.put("Labels", new TreeMap<>(v.labels()));
+        m.put("Labels", v.labels().isEmpty() ? null : new TreeMap<>(v.labels()));
         m.put("Mountpoint", v.mountpoint());
         m.put("Name", v.name());
-        m.put("Options", new TreeMap<>(v.options()));
+        m.put("Options", v.options().isEmpty() ? null : new TreeMap<>(v.options()));
         m.put("Scope", "local");
         return m;
     }

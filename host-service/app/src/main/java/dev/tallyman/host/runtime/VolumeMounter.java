@@ -94,7 +94,7 @@ public final class VolumeMounter {
     public synchronized void release(String containerId, ContainerSpec spec) throws IOException {
         IOException failure = null;
         for (ContainerMount m : spec.mounts()) {
-            if (!m.isVolume()) {
+            if (!m.mountsVolume()) {
                 continue;
             }
             Set<String> held = holders.get(m.source());
@@ -122,7 +122,7 @@ public final class VolumeMounter {
     /** At boot: a container the record has running holds its volumes' mounts, which are still in place. */
     public synchronized void adopt(String containerId, ContainerSpec spec) {
         for (ContainerMount m : spec.mounts()) {
-            if (m.isVolume()) {
+            if (m.mountsVolume()) {
                 holders.computeIfAbsent(m.source(), k -> new HashSet<>()).add(containerId);
             }
         }

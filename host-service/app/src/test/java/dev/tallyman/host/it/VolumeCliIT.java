@@ -108,6 +108,7 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(ok("volume", "inspect", "--format", "{{.Name}} {{.Driver}} {{.Mountpoint}} {{.Scope}} {{.Labels.team}}", "pgdata").trim())
                 .isEqualTo("pgdata local " + mountpoint + " local db");
         assertThat(Path.of(mountpoint, "file")).hasContent("kept");
+        assertThat(ok("volume", "inspect", "--format", "{{json .Labels}} {{json .Options}}", "other").trim()).isEqualTo("null null");
         assertThat(volumeNames()).contains("pgdata", "other");
         assertThat(ok("volume", "ls", "-q", "--filter", "label=team=db").trim()).isEqualTo("pgdata");
         assertThat(ok("volume", "ls", "-q", "--filter", "name=pgd").trim()).isEqualTo("pgdata");
@@ -119,6 +120,7 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(ok("volume", "ls", "-q", "--filter", "dangling=true")).contains("other").doesNotContain("pgdata");
         assertThat(ok("ps", "-aq", "--no-trunc", "--filter", "volume=pgdata").trim()).isEqualTo(user);
         assertThat(ok("ps", "-aq", "--no-trunc", "--filter", "volume=/var/lib/data").trim()).isEqualTo(user);
+        assertThat(ok("ps", "-a", "--filter", "name=pg", "--format", "{{.Mounts}}").trim()).isEqualTo("pgdata");
         assertThat(inspect("{{range .Mounts}}{{.Type}} {{.Name}} {{.Source}} {{.Destination}} {{.Driver}} {{.Mode}} {{.RW}}{{end}}", "pg"))
                 .isEqualTo("volume pgdata " + mountpoint + " /var/lib/data local z true");
 
@@ -158,6 +160,14 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(volumeMounts()).isEmpty();
         ok("volume", "rm", "hostdata", "scratch");
         assertThat(shared.resolve("hello")).as("a bind-backed volume's removal leaves the host folder").exists();
+
+        // --mount makes a missing volume with the driver options and labels it names.
+        assertThat(ok("run", "--rm", "--mount", "type=volume,source=mounted-tmpfs,target=/m,volume-opt=type=tmpfs,"
+                + "volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=made-by=mount", "busybox", "sh", "-c", "df -k /m | tail -1"))
+                .contains("tmpfs").contains(" 2048 ");
+        assertThat(ok("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Labels}}", "mounted-tmpfs").trim())
+                .isEqualTo("tmpfs size=2m map[made-by:mount]");
+        ok("volume", "rm", "mounted-tmpfs");
 
         CommandResult bad = exits(1, "volume", "create", "-o", "colour=red", "bad");
         assertThat(bad.stderr()).contains("create bad: invalid option: \"colour\"");
@@ -267,6 +277,12 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(volumeNames()).doesNotContain("named-prune").contains("named-keep", "named-used");
         ok("volume", "prune", "-af");
         assertThat(volumeNames()).doesNotContain("named-keep").contains("named-used");
+
+        // Clients of API 1.41 and older (docker-py, compose 1.x) got every unused volume pruned, named ones too.
+        ok("volume", "create", "named-old-api");
+        CommandResult old = tallyman.api("POST", "/v1.41/volumes/prune", null);
+        assertThat(old.stdout()).contains("named-old-api").endsWith("\n200");
+        assertThat(volumeNames()).doesNotContain("named-old-api").contains("named-used");
         ok("rm", "user-prune");
         ok("volume", "rm", "named-used");
     }
@@ -345,6 +361,34 @@ class VolumeCliIT extends ContainerItSupport {
         assertThat(ok("run", "--rm", "-v", "live-disk:/d", "busybox", "cat", "/d/f")).isEqualTo("durable\n");
         ok("volume", "rm", "live-tmpfs", "live-disk");
         assertNothingLeft();
+    }
+
+    @Test
+    void replayOfTheStoreEqualsTheLiveVolumeState() throws Exception {
+        ok("volume", "create", "--label", "k=v", "replayed");
+        ok("run", "--name", "replay-user", "-v", "replayed:/r", "-v", "/anon", "busybox", "true");
+        ok("volume", "create", "short-lived");
+        ok("volume", "rm", "short-lived");
+        exits(1, "volume", "rm", "replayed");
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+        String body = tallyman.api("GET", "/tallyman/state", null).stdout();
+        var live = json.readTree(body.substring(0, body.lastIndexOf('\n')));
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setURL(database.url());
+        ds.setUser(database.user);
+        ds.setPassword(database.password);
+        try (var store = new dev.tallyman.audit.store.JdbcEventStore(ds, java.time.Clock.systemUTC())) {
+            var rebuilt = json.readTree(json.writeValueAsString(
+                    dev.tallyman.host.api.TallymanApi.stateOf(dev.tallyman.host.projections.Projections.rebuild(store))));
+            assertThat(rebuilt).isEqualTo(live);
+        }
+        assertThat(live.get("volumes").has("replayed")).isTrue();
+        assertThat(live.get("volumes").has("short-lived")).isFalse();
+        ok("rm", "-v", "replay-user");
+        ok("volume", "rm", "replayed");
     }
 
     /** "type actor_kind actor_user_name" of a stream's events, oldest first. */

@@ -10,7 +10,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -140,8 +139,6 @@ public final class LocalVolumeDriver implements VolumeDriver {
             Path doomed = trash.resolve(name + "-" + UUID.randomUUID());
             Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
             deleteTree(doomed);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new DriverException(DriverException.Kind.SYSTEM, NAME, "remove volume", name, e);
         } catch (IOException e) {
             throw new DriverException(DriverException.Kind.SYSTEM, NAME, "remove volume", name, e);
         }

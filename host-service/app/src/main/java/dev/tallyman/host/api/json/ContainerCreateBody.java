@@ -109,7 +109,12 @@ public record ContainerCreateBody(
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record VolumeOptions(boolean noCopy, Map<String, String> labels) {
+    public record VolumeOptions(boolean noCopy, Map<String, String> labels, DriverConfig driverConfig) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DriverConfig(String name, Map<String, String> options) {
     }
 
     /** Mode is a Go os.FileMode: a number, the permission bits (and sticky/setgid ones) of the tmpfs' root. */

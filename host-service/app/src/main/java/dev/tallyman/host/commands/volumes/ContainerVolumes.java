@@ -65,7 +65,7 @@ public final class ContainerVolumes {
                 if (m.origin().equals("mounts") && !Files.exists(Path.of(m.source()))) {
                     throw EngineException.invalid("invalid mount config for type \"bind\": bind source path does not exist: " + m.source());
                 }
-            } else if (m.isVolume()) {
+            } else if (m.mountsVolume()) {
                 if (m.source().isEmpty()) {
                     checked = named(m, VolumeNames.random(), m.origin().equals("mounts") ? "anonymous" : m.request());
                 } else {
@@ -96,7 +96,7 @@ public final class ContainerVolumes {
                 }
                 boolean readOnly = mode.isEmpty() ? m.readOnly() : mode.equals("ro");
                 mounts.add(new ContainerMount(m.type(), m.source(), m.destination(), readOnly, mode.isEmpty() ? m.mode() : mode,
-                        m.propagation(), m.noCopy(), m.tmpfsOptions(), "volumes-from", ""));
+                        m.propagation(), m.noCopy(), m.tmpfsOptions(), "volumes-from", "", null));
             }
         }
         for (String path : imageVolumes) {
@@ -111,22 +111,27 @@ public final class ContainerVolumes {
 
     private static ContainerMount named(ContainerMount m, String name, String request) {
         return new ContainerMount(m.type(), name, m.destination(), m.readOnly(), m.mode(), m.propagation(), m.noCopy(),
-                m.tmpfsOptions(), m.origin(), request);
+                m.tmpfsOptions(), m.origin(), request, m.volume());
     }
 
     /** Creates the volumes the mounts name that do not exist yet; those made for no name are marked anonymous. */
     public void createVolumes(List<ContainerMount> mounts, CommandContext context) {
         Set<String> done = new LinkedHashSet<>();
         for (ContainerMount m : mounts) {
-            if (!m.isVolume() || !done.add(m.source())) {
+            if (!m.mountsVolume() || !done.add(m.source())) {
                 continue;
             }
             boolean exists = journal.projections().read(p -> p.volumes().byName(m.source()).isPresent());
             if (!exists) {
                 boolean anonymous = m.origin().equals("volumes") || m.origin().equals("image")
                         || (m.origin().equals("mounts") && m.request().equals("anonymous"));
-                create.handle(new CreateVolume(Optional.of(m.source()), "", Map.of(),
-                        anonymous ? Map.of(VolumeView.ANONYMOUS_LABEL, "") : Map.of()), context);
+                ContainerMount.VolumeRequest asked = m.volume() == null
+                        ? new ContainerMount.VolumeRequest("", Map.of(), Map.of()) : m.volume();
+                Map<String, String> labels = new java.util.TreeMap<>(asked.labels());
+                if (anonymous) {
+                    labels.put(VolumeView.ANONYMOUS_LABEL, "");
+                }
+                create.handle(new CreateVolume(Optional.of(m.source()), asked.driver(), asked.options(), labels), context);
             }
         }
     }
@@ -134,7 +139,7 @@ public final class ContainerVolumes {
     /** Docker's volume mount events for a run that began. */
     public void mounted(String containerId, List<ContainerMount> mounts, CommandContext context) {
         for (ContainerMount m : mounts) {
-            if (m.isVolume()) {
+            if (m.mountsVolume()) {
                 journal.append(StreamId.volume(m.source()), ExpectedVersion.any(), new VolumeMounted(m.source(),
                         driverOf(m.source()), containerId, m.destination(), !m.readOnly(), m.propagation()), context);
             }
@@ -144,7 +149,7 @@ public final class ContainerVolumes {
     /** Docker's volume unmount events for a run that ended. */
     public void unmounted(String containerId, List<ContainerMount> mounts, CommandContext context) {
         for (ContainerMount m : mounts) {
-            if (m.isVolume() && journal.projections().read(p -> p.volumes().byName(m.source()).isPresent())) {
+            if (m.mountsVolume() && journal.projections().read(p -> p.volumes().byName(m.source()).isPresent())) {
                 journal.append(StreamId.volume(m.source()), ExpectedVersion.any(),
                         new VolumeUnmounted(m.source(), driverOf(m.source()), containerId), context);
             }
@@ -157,7 +162,7 @@ public final class ContainerVolumes {
      */
     public void removeAnonymous(List<ContainerMount> mounts, CommandContext context) {
         for (ContainerMount m : mounts) {
-            if (!m.isVolume()) {
+            if (!m.mountsVolume()) {
                 continue;
             }
             boolean anonymousAndFree = journal.projections().read(p -> p.volumes().byName(m.source())

@@ -16,7 +16,7 @@ public final class VolumeUsers {
     }
 
     public static boolean uses(ContainerView c, String name) {
-        return c.spec().mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(name));
+        return c.spec().mounts().stream().anyMatch(m -> m.mountsVolume() && m.source().equals(name));
     }
 
     /** ps --filter volume=: a volume's name, or a mount's destination (Docker matches both). */
