@@ -105,6 +105,9 @@ public final class ImageApi {
                 .filter(i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l)))
                 .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
                 .filter(i -> since.map(b -> i.created().isAfter(b)).orElse(true))
+                // As Docker: without -a, untagged images that a build step made another image from stay hidden.
+                .filter(i -> request.flag("all") || !i.tags().isEmpty()
+                        || !projections.read(p -> p.images().hasChildren(i.id())))
                 .sorted(Comparator.comparing(ImageView::created).reversed())
                 .toList();
         Map<String, Long> containersPerImage = projections.read(p -> p.containers().all().stream()
@@ -113,7 +116,7 @@ public final class ImageApi {
         for (ImageView image : images) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("Id", image.id());
-            row.put("ParentId", "");
+            row.put("ParentId", projections.read(p -> p.images().parentOf(image.id())).orElse(""));
             row.put("RepoTags", image.tags().stream().map(ImageLookup::familiar).sorted().toList());
             row.put("RepoDigests", image.repoDigests());
             row.put("Created", image.created().getEpochSecond());

@@ -96,6 +96,9 @@ class BuildIT extends ContainerItSupport {
         assertThat(stepImages).hasSize(12);
         assertThat(ok("run", "--rm", stepImages.get(6), "cat", "/app/copy.txt")).isEqualTo("the data\n");
         assertThat(ok("run", "--rm", stepImages.get(5), "ls", "/app")).isEqualTo("data.txt\n");
+        // As in Docker, docker images hides the intermediate step images unless -a.
+        assertThat(ok("images", "-q")).doesNotContain(stepImages.get(6));
+        assertThat(ok("images", "-a", "-q")).contains(stepImages.get(6));
         // History shows each instruction as Docker writes it.
         String history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "twelve:v1");
         assertThat(history).contains("/bin/sh -c #(nop)  ENV APP_HOME=/app", "/bin/sh -c #(nop) WORKDIR /app",
@@ -306,6 +309,33 @@ class BuildIT extends ContainerItSupport {
         assertThat(result.stdout()).startsWith(inspect("{{.Id}}", "pybuilt:1")).contains("Step 3/4 : RUN echo py-$X > /py",
                 "Successfully tagged pybuilt:1");
         assertThat(ok("run", "--rm", "pybuilt:1")).isEqualTo("py-yes\n");
+    }
+
+    @Test
+    void aBuildInterruptedByTheServiceStoppingIsClosedAsFailedAtBoot() throws Exception {
+        Path ctx = context("interrupted", Map.of("Dockerfile", "FROM busybox\nRUN echo started; sleep 60\n"));
+        ProcessBuilder builder = new ProcessBuilder("/usr/local/bin/docker", "build", ctx.toString()).redirectErrorStream(true);
+        builder.environment().put("DOCKER_HOST", tallyman.dockerHost());
+        Process build = builder.start();
+        try {
+            eventually(java.time.Duration.ofSeconds(60), () -> ok("ps", "-q"), ids -> !ids.isBlank());
+            tallyman.kill();
+            build.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            tallyman.start();
+            List<String> failed = payloads("build.failed");
+            assertThat(failed).last().asString().contains("interrupted: the service stopped during the build", "\"step\":2");
+            List<String> actors = new ArrayList<>();
+            query("select actor_user_name from events where type = 'build.failed' order by position desc limit 1", actors);
+            assertThat(actors).containsExactly("reconcile");
+        } finally {
+            build.destroyForcibly();
+            String left = ok("ps", "-aq").trim();
+            if (!left.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(left.lines().toList());
+                ok(rm.toArray(String[]::new));
+            }
+        }
     }
 
     private List<String> payloads(String type) {
