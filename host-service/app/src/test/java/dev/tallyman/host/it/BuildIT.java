@@ -338,6 +338,53 @@ class BuildIT extends ContainerItSupport {
         }
     }
 
+    @Test
+    void everyConfigInstructionLandsInTheImageAsDockerStoresIt() {
+        Path ctx = context("instructions", Map.of("Dockerfile", """
+                # escape=`
+                FROM busybox
+                MAINTAINER builder@example.com
+                ENV BASE=/opt `
+                    EMPTY=
+                ENV DIR=${BASE:-/fallback}/app ALT=${EMPTY:-alt} PLUS=${BASE:+set} NOPLUS=${MISSING:+set}
+                SHELL ["/bin/sh", "-e", "-c"]
+                RUN echo "$DIR $ALT $PLUS [$NOPLUS]" > /vars && `
+                    echo "$HTTP_PROXY" > /proxy
+                RUN ["/bin/sh", "-c", "echo exec-form > /exec"]
+                STOPSIGNAL SIGUSR1
+                HEALTHCHECK --interval=5s --retries=2 CMD true
+                ENTRYPOINT ["/bin/sh", "-c"]
+                CMD ["cat /vars /exec /proxy"]
+                """));
+        CommandResult result = build("build", "--build-arg", "HTTP_PROXY=http://proxy.example:3128", "-t", "instructions",
+                ctx.toString());
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(ok("run", "--rm", "instructions")).isEqualTo("/opt/app alt set []\nexec-form\nhttp://proxy.example:3128\n");
+        assertThat(inspect("{{.Author}}", "instructions")).isEqualTo("builder@example.com");
+        assertThat(inspect("{{.Config.StopSignal}}", "instructions")).isEqualTo("SIGUSR1");
+        assertThat(inspect("{{json .Config.Healthcheck}}", "instructions")).contains("\"Test\":[\"CMD-SHELL\",\"true\"]",
+                "\"Interval\":5000000000", "\"Retries\":2");
+        assertThat(inspect("{{json .Config.Entrypoint}}", "instructions")).isEqualTo("[\"/bin/sh\",\"-c\"]");
+        // The proxy args reach RUN but, being predefined, stay out of the history (and the cache key).
+        String history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "instructions");
+        assertThat(history).contains("/bin/sh -e -c echo \"$DIR $ALT $PLUS [$NOPLUS]\"").doesNotContain("proxy.example");
+    }
+
+    @Test
+    void networkHostAndRmFalseReachTheRunContainers() {
+        Path ctx = context("network", Map.of("Dockerfile", "FROM busybox\nRUN ls /sys/class/net > /nets\nCMD [\"cat\", \"/nets\"]\n"));
+        CommandResult none = build("build", "--no-cache", "-t", "net-default", ctx.toString());
+        assertThat(none.exitCode()).as(none.toString()).isZero();
+        assertThat(ok("run", "--rm", "net-default")).isEqualTo("lo\n");
+        CommandResult host = build("build", "--no-cache", "--network", "host", "--rm=false", "-t", "net-host", ctx.toString());
+        assertThat(host.exitCode()).as(host.toString()).isZero();
+        assertThat(ok("run", "--rm", "net-host").lines().count()).isGreaterThan(1);
+        assertThat(host.stdout()).doesNotContain("Removing intermediate container");
+        String kept = ok("ps", "-aq").trim();
+        assertThat(kept).isNotEmpty();
+        ok("rm", kept);
+    }
+
     private List<String> payloads(String type) {
         List<String> rows = new ArrayList<>();
         query("select payload from events where type = '" + type + "' order by position", rows);
