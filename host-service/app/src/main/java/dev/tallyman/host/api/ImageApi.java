@@ -179,6 +179,12 @@ public final class ImageApi {
         return config.history().get(config.history().size() - 1).comment();
     }
 
+    private static void putNanos(Map<String, Object> m, String key, java.time.Duration d) {
+        if (!d.isZero()) {
+            m.put(key, d.toNanos());
+        }
+    }
+
     private static Map<String, Object> containerConfig(ContainerConfig c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Hostname", "");
@@ -204,6 +210,19 @@ public final class ImageApi {
         if (!c.stopSignal().isEmpty()) {
             m.put("StopSignal", c.stopSignal());
         }
+        c.healthcheck().ifPresent(h -> {
+            // Docker's HealthConfig: durations in nanoseconds, zero values left out.
+            Map<String, Object> health = new LinkedHashMap<>();
+            health.put("Test", h.test());
+            putNanos(health, "Interval", h.interval());
+            putNanos(health, "Timeout", h.timeout());
+            putNanos(health, "StartPeriod", h.startPeriod());
+            putNanos(health, "StartInterval", h.startInterval());
+            if (h.retries() != 0) {
+                health.put("Retries", h.retries());
+            }
+            m.put("Healthcheck", health);
+        });
         return m;
     }
 

@@ -39,7 +39,6 @@ import dev.tallyman.images.reference.Digest;
 import dev.tallyman.images.reference.ImageReference;
 import dev.tallyman.images.store.ImageStore;
 import dev.tallyman.runtime.logs.ContainerLogReader;
-import dev.tallyman.spi.DriverException;
 import dev.tallyman.spi.linux.Mounts;
 import dev.tallyman.spi.storage.LayerId;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -209,7 +208,8 @@ public final class BuildImageHandler {
         Digest result;
         try {
             result = execute(run);
-        } catch (StepFailed | EngineException | ImageException | DriverException | UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // Any failure ends the build on the record, also one that is not the step's (the client hung up).
             String message = e instanceof EngineException || e instanceof StepFailed || e instanceof ImageException
                     ? e.getMessage() : "build step " + run.step + ": " + e.getMessage();
             flushImages(run, List.of());
