@@ -105,6 +105,9 @@ public final class ImageApi {
                 .filter(i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l)))
                 .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
                 .filter(i -> since.map(b -> i.created().isAfter(b)).orElse(true))
+                // As Docker: without -a, untagged images that a build step made another image from stay hidden.
+                .filter(i -> request.flag("all") || !i.tags().isEmpty()
+                        || !projections.read(p -> p.images().hasChildren(i.id())))
                 .sorted(Comparator.comparing(ImageView::created).reversed())
                 .toList();
         Map<String, Long> containersPerImage = projections.read(p -> p.containers().all().stream()
@@ -113,7 +116,7 @@ public final class ImageApi {
         for (ImageView image : images) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("Id", image.id());
-            row.put("ParentId", "");
+            row.put("ParentId", projections.read(p -> p.images().parentOf(image.id())).orElse(""));
             row.put("RepoTags", image.tags().stream().map(ImageLookup::familiar).sorted().toList());
             row.put("RepoDigests", image.repoDigests());
             row.put("Created", image.created().getEpochSecond());
@@ -176,6 +179,12 @@ public final class ImageApi {
         return config.history().get(config.history().size() - 1).comment();
     }
 
+    private static void putNanos(Map<String, Object> m, String key, java.time.Duration d) {
+        if (!d.isZero()) {
+            m.put(key, d.toNanos());
+        }
+    }
+
     private static Map<String, Object> containerConfig(ContainerConfig c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Hostname", "");
@@ -201,6 +210,19 @@ public final class ImageApi {
         if (!c.stopSignal().isEmpty()) {
             m.put("StopSignal", c.stopSignal());
         }
+        c.healthcheck().ifPresent(h -> {
+            // Docker's HealthConfig: durations in nanoseconds, zero values left out.
+            Map<String, Object> health = new LinkedHashMap<>();
+            health.put("Test", h.test());
+            putNanos(health, "Interval", h.interval());
+            putNanos(health, "Timeout", h.timeout());
+            putNanos(health, "StartPeriod", h.startPeriod());
+            putNanos(health, "StartInterval", h.startInterval());
+            if (h.retries() != 0) {
+                health.put("Retries", h.retries());
+            }
+            m.put("Healthcheck", health);
+        });
         return m;
     }
 

@@ -15,6 +15,8 @@ import java.util.Set;
 public final class ImageProjection {
     private final Map<String, ImageView> byId = new LinkedHashMap<>();
     private final Map<String, String> idByTag = new LinkedHashMap<>();
+    /** Image id → the image a build step made it from; only built images have one. */
+    private final Map<String, String> parents = new LinkedHashMap<>();
     private long streamVersion = -1;
     private String pendingIntent = "";
 
@@ -34,6 +36,9 @@ public final class ImageProjection {
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
         } else if (event instanceof ImageBuilt e) {
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
+            if (!e.parentImageId().isEmpty()) {
+                parents.putIfAbsent(e.imageId(), e.parentImageId());
+            }
         } else if (event instanceof ImagePulled e) {
             pendingIntent = "";
             added(e.imageId(), e.diffIds(), e.sizeBytes(), e.created());
@@ -57,12 +62,23 @@ public final class ImageProjection {
         } else if (event instanceof ImageDeleted e) {
             pendingIntent = "";
             ImageView gone = byId.remove(e.imageId());
+            parents.remove(e.imageId());
             if (gone != null) {
                 gone.tags().forEach(t -> idByTag.remove(t, e.imageId()));
             }
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
+    }
+
+    /** The image a build step made this one from, for images that a build made. */
+    public Optional<String> parentOf(String imageId) {
+        return Optional.ofNullable(parents.get(imageId));
+    }
+
+    /** Whether a build step made another image from this one (Docker calls such an untagged image intermediate). */
+    public boolean hasChildren(String imageId) {
+        return parents.containsValue(imageId);
     }
 
     private void added(String id, java.util.List<String> diffIds, long size, java.time.Instant created) {

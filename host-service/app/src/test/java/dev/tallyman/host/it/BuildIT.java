@@ -96,6 +96,9 @@ class BuildIT extends ContainerItSupport {
         assertThat(stepImages).hasSize(12);
         assertThat(ok("run", "--rm", stepImages.get(6), "cat", "/app/copy.txt")).isEqualTo("the data\n");
         assertThat(ok("run", "--rm", stepImages.get(5), "ls", "/app")).isEqualTo("data.txt\n");
+        // As in Docker, docker images hides the intermediate step images unless -a.
+        assertThat(ok("images", "-q")).doesNotContain(stepImages.get(6));
+        assertThat(ok("images", "-a", "-q")).contains(stepImages.get(6));
         // History shows each instruction as Docker writes it.
         String history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "twelve:v1");
         assertThat(history).contains("/bin/sh -c #(nop)  ENV APP_HOME=/app", "/bin/sh -c #(nop) WORKDIR /app",
@@ -306,6 +309,80 @@ class BuildIT extends ContainerItSupport {
         assertThat(result.stdout()).startsWith(inspect("{{.Id}}", "pybuilt:1")).contains("Step 3/4 : RUN echo py-$X > /py",
                 "Successfully tagged pybuilt:1");
         assertThat(ok("run", "--rm", "pybuilt:1")).isEqualTo("py-yes\n");
+    }
+
+    @Test
+    void aBuildInterruptedByTheServiceStoppingIsClosedAsFailedAtBoot() throws Exception {
+        Path ctx = context("interrupted", Map.of("Dockerfile", "FROM busybox\nRUN echo started; sleep 60\n"));
+        ProcessBuilder builder = new ProcessBuilder("/usr/local/bin/docker", "build", ctx.toString()).redirectErrorStream(true);
+        builder.environment().put("DOCKER_HOST", tallyman.dockerHost());
+        Process build = builder.start();
+        try {
+            eventually(java.time.Duration.ofSeconds(60), () -> ok("ps", "-q"), ids -> !ids.isBlank());
+            tallyman.kill();
+            build.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            tallyman.start();
+            List<String> failed = payloads("build.failed");
+            assertThat(failed).last().asString().contains("interrupted: the service stopped during the build");
+            List<String> actors = new ArrayList<>();
+            query("select actor_user_name from events where type = 'build.failed' order by position desc limit 1", actors);
+            assertThat(actors).containsExactly("reconcile");
+        } finally {
+            build.destroyForcibly();
+            String left = ok("ps", "-aq").trim();
+            if (!left.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(left.lines().toList());
+                ok(rm.toArray(String[]::new));
+            }
+        }
+    }
+
+    @Test
+    void everyConfigInstructionLandsInTheImageAsDockerStoresIt() {
+        Path ctx = context("instructions", Map.of("Dockerfile", """
+                # escape=`
+                FROM busybox
+                MAINTAINER builder@example.com
+                ENV BASE=/opt `
+                    EMPTY=
+                ENV DIR=${BASE:-/fallback}/app ALT=${EMPTY:-alt} PLUS=${BASE:+set} NOPLUS=${MISSING:+set}
+                SHELL ["/bin/sh", "-e", "-c"]
+                RUN echo "$DIR $ALT $PLUS [$NOPLUS]" > /vars && `
+                    echo "$HTTP_PROXY" > /proxy
+                RUN ["/bin/sh", "-c", "echo exec-form > /exec"]
+                STOPSIGNAL SIGUSR1
+                HEALTHCHECK --interval=5s --retries=2 CMD true
+                ENTRYPOINT ["/bin/sh", "-c"]
+                CMD ["cat /vars /exec /proxy"]
+                """));
+        CommandResult result = build("build", "--build-arg", "HTTP_PROXY=http://proxy.example:3128", "-t", "instructions",
+                ctx.toString());
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(ok("run", "--rm", "instructions")).isEqualTo("/opt/app alt set []\nexec-form\nhttp://proxy.example:3128\n");
+        assertThat(inspect("{{.Author}}", "instructions")).isEqualTo("builder@example.com");
+        assertThat(inspect("{{.Config.StopSignal}}", "instructions")).isEqualTo("SIGUSR1");
+        assertThat(inspect("{{json .Config.Healthcheck}}", "instructions")).contains("\"Test\":[\"CMD-SHELL\",\"true\"]",
+                "\"Interval\":5000000000", "\"Retries\":2");
+        assertThat(inspect("{{json .Config.Entrypoint}}", "instructions")).isEqualTo("[\"/bin/sh\",\"-c\"]");
+        // The proxy args reach RUN but, being predefined, stay out of the history (and the cache key).
+        String history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "instructions");
+        assertThat(history).contains("/bin/sh -e -c echo \"$DIR $ALT $PLUS [$NOPLUS]\"").doesNotContain("proxy.example");
+    }
+
+    @Test
+    void networkHostAndRmFalseReachTheRunContainers() {
+        Path ctx = context("network", Map.of("Dockerfile", "FROM busybox\nRUN ls /sys/class/net > /nets\nCMD [\"cat\", \"/nets\"]\n"));
+        CommandResult none = build("build", "--no-cache", "-t", "net-default", ctx.toString());
+        assertThat(none.exitCode()).as(none.toString()).isZero();
+        assertThat(ok("run", "--rm", "net-default")).isEqualTo("lo\n");
+        CommandResult host = build("build", "--no-cache", "--network", "host", "--rm=false", "-t", "net-host", ctx.toString());
+        assertThat(host.exitCode()).as(host.toString()).isZero();
+        assertThat(ok("run", "--rm", "net-host").lines().count()).isGreaterThan(1);
+        assertThat(host.stdout()).doesNotContain("Removing intermediate container");
+        String kept = ok("ps", "-aq").trim();
+        assertThat(kept).isNotEmpty();
+        ok("rm", kept);
     }
 
     private List<String> payloads(String type) {

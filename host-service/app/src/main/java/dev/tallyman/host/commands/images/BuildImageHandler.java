@@ -39,7 +39,6 @@ import dev.tallyman.images.reference.Digest;
 import dev.tallyman.images.reference.ImageReference;
 import dev.tallyman.images.store.ImageStore;
 import dev.tallyman.runtime.logs.ContainerLogReader;
-import dev.tallyman.spi.DriverException;
 import dev.tallyman.spi.linux.Mounts;
 import dev.tallyman.spi.storage.LayerId;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -165,6 +164,13 @@ public final class BuildImageHandler {
         final List<Instruction> meta = new ArrayList<>();
         int step;
         int total;
+        /**
+         * Outcomes not yet appended: the images made (ImageBuilt) and the steps finished. They go to the store
+         * in as few appends as the build allows (before a RUN container needs its image in the projection, and
+         * at the end), as one commit per step would cost a cached build more than its work.
+         */
+        final List<Event> pendingImages = new ArrayList<>();
+        final List<Event> pendingSteps = new ArrayList<>();
 
         Run(BuildImage command, BuildOutput out, CommandContext context, char escape) {
             this.command = command;
@@ -202,11 +208,13 @@ public final class BuildImageHandler {
         Digest result;
         try {
             result = execute(run);
-        } catch (StepFailed | EngineException | ImageException | DriverException | UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // Any failure ends the build on the record, also one that is not the step's (the client hung up).
             String message = e instanceof EngineException || e instanceof StepFailed || e instanceof ImageException
                     ? e.getMessage() : "build step " + run.step + ": " + e.getMessage();
-            journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(),
-                    new BuildFailed(run.buildId, run.step, message), context);
+            flushImages(run, List.of());
+            run.pendingSteps.add(new BuildFailed(run.buildId, run.step, message));
+            journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), run.pendingSteps, context);
             EngineException failure = e instanceof EngineException engine && engine.kind() != EngineException.Kind.SYSTEM
                     ? engine : EngineException.invalid(message);
             throw failure.onRecord();
@@ -231,15 +239,23 @@ public final class BuildImageHandler {
         for (ImageReference tag : command.tags()) {
             tags.add(new ImageTagged(id, tag.toString()));
         }
-        if (!tags.isEmpty()) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), tags, context);
-        }
-        journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), new BuildSucceeded(run.buildId, id,
-                command.tags().stream().map(ImageReference::toString).toList()), context);
+        flushImages(run, tags);
+        run.pendingSteps.add(new BuildSucceeded(run.buildId, id, command.tags().stream().map(ImageReference::toString).toList()));
+        journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), run.pendingSteps, context);
         for (ImageReference tag : command.tags()) {
             run.say("Successfully tagged " + tag.familiar() + "\n");
         }
         return id;
+    }
+
+    /** Appends the images made so far, and then {@code more} (tags), in one append to the images stream. */
+    private void flushImages(Run run, List<Event> more) {
+        List<Event> events = new ArrayList<>(run.pendingImages);
+        events.addAll(more);
+        run.pendingImages.clear();
+        if (!events.isEmpty()) {
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), events, run.context);
+        }
     }
 
     /** Splits the Dockerfile into stages, picks the target, counts the steps; refuses what cannot build. */
@@ -453,20 +469,18 @@ public final class BuildImageHandler {
         run.say(" ---> " + cached.shortHex() + "\n");
         stage.image = configOf(cached.toString());
         stage.imageId = Optional.of(cached);
-        journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), new BuildStepFinished(run.buildId,
-                run.step, instruction.original(), true, parent.map(Digest::toString).orElse(""), cached.toString()),
-                run.context);
+        run.pendingSteps.add(new BuildStepFinished(run.buildId, run.step, instruction.original(), true,
+                parent.map(Digest::toString).orElse(""), cached.toString()));
     }
 
     private void made(Run run, Stage stage, Instruction instruction, Optional<Digest> parent, ImportedImage image,
                       String createdBy) {
         String id = image.imageId().toString();
         configs.put(id, image.config());
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageBuilt(id,
-                image.diffIds().stream().map(Digest::toString).toList(), image.sizeBytes(), image.created(),
-                parent.map(Digest::toString).orElse(""), createdBy, run.buildId), run.context);
-        journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), new BuildStepFinished(run.buildId,
-                run.step, instruction.original(), false, parent.map(Digest::toString).orElse(""), id), run.context);
+        run.pendingImages.add(new ImageBuilt(id, image.diffIds().stream().map(Digest::toString).toList(),
+                image.sizeBytes(), image.created(), parent.map(Digest::toString).orElse(""), createdBy, run.buildId));
+        run.pendingSteps.add(new BuildStepFinished(run.buildId, run.step, instruction.original(), false,
+                parent.map(Digest::toString).orElse(""), id));
         stage.image = image.config();
         stage.imageId = Optional.of(image.imageId());
         run.say(" ---> " + image.imageId().shortHex() + "\n");
@@ -526,8 +540,7 @@ public final class BuildImageHandler {
         if (base.equalsIgnoreCase("scratch")) {
             stage.image = ImageCommitter.SCRATCH;
             stage.imageId = Optional.empty();
-            journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), new BuildStepFinished(run.buildId,
-                    run.step, instruction.original(), false, "", ""), run.context);
+            run.pendingSteps.add(new BuildStepFinished(run.buildId, run.step, instruction.original(), false, "", ""));
             return;
         }
         Digest id;
@@ -539,8 +552,7 @@ public final class BuildImageHandler {
         stage.imageId = Optional.of(id);
         stage.image = configOf(id.toString());
         run.say(" ---> " + id.shortHex() + "\n");
-        journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), new BuildStepFinished(run.buildId,
-                run.step, instruction.original(), false, "", id.toString()), run.context);
+        run.pendingSteps.add(new BuildStepFinished(run.buildId, run.step, instruction.original(), false, "", id.toString()));
         List<String> triggers = stage.image.config().onBuild();
         if (!triggers.isEmpty()) {
             // The child runs its parent's triggers, then carries none itself.
@@ -622,6 +634,7 @@ public final class BuildImageHandler {
         }
         List<String> env = new ArrayList<>();
         argEnv.forEach((k, v) -> env.add(k + "=" + v));
+        flushImages(run, List.of()); // the container's image must be in the projection
         String containerId = creator.handle(new CreateContainer(Optional.empty(), parent.get().toString(),
                 Optional.of(List.of("")), Optional.of(cmd), env, config.workingDir(), Optional.of(config.user()), "",
                 Map.of(), run.command.networkMode(), false, false, false, ContainerSpec.RestartPolicy.NO,
