@@ -18,10 +18,20 @@ public sealed interface VolumeEvent extends Event {
      */
     @EventType("volume.create-requested")
     record VolumeCreateRequested(String name, String driver, Map<String, String> options, Map<String, String> labels)
-            implements VolumeEvent {
+            implements VolumeEvent, Intent {
         public VolumeCreateRequested {
             options = Map.copyOf(options);
             labels = Map.copyOf(labels);
+        }
+
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(VolumeCreated.class, VolumeCreateFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new VolumeCreateFailed(name, reason);
         }
     }
 
@@ -46,7 +56,16 @@ public sealed interface VolumeEvent extends Event {
     }
 
     @EventType("volume.remove-requested")
-    record VolumeRemoveRequested(String name, boolean force) implements VolumeEvent {
+    record VolumeRemoveRequested(String name, boolean force) implements VolumeEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(VolumeRemoved.class, VolumeRemoveFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new VolumeRemoveFailed(name, reason);
+        }
     }
 
     /** The volume and its data are gone. */

@@ -13,7 +13,7 @@ class IntentContractTest {
 
     static Stream<Class<? extends Event>> everyRequestedType() {
         EventCodec codec = new EventCodec();
-        return EventCodec.concreteEventTypes().stream().filter(t -> codec.typeNames().get(t).endsWith("-requested"));
+        return EventCodec.concreteEventTypes().stream().filter(t -> codec.typeNames().get(t).endsWith("requested"));
     }
 
     @ParameterizedTest
@@ -29,7 +29,7 @@ class IntentContractTest {
             assertThat(EventCodec.concreteEventTypes()).contains(outcome);
             assertThat(kind).as("%s closes %s in the same stream kind", outcome.getSimpleName(), type.getSimpleName())
                     .isAssignableFrom(outcome);
-            assertThat(codec.typeNames().get(outcome)).doesNotEndWith("-requested");
+            assertThat(codec.typeNames().get(outcome)).doesNotEndWith("requested");
         }
         Event interrupted = intent.interrupted("tallyman stopped");
         assertThat(interrupted).isInstanceOf(outcomes.get(1));

@@ -53,8 +53,12 @@ public final class VolumeReconciler {
         }
     }
 
-    private void decide(VolumeView v, CommandContext context) {
+    private void decide(VolumeView v, CommandContext system) {
         StreamId stream = StreamId.volume(v.name());
+        // The outcome closes the request's own story: its correlation id, Tallyman's actor.
+        List<OpenIntents.Open> opens = OpenIntents.in(journal.store().readStream(stream));
+        CommandContext context = opens.isEmpty() ? system
+                : new CommandContext(system.actor(), opens.get(opens.size() - 1).correlationId());
         Optional<VolumeDriver> driver = drivers.find(v.driver());
         Optional<VolumeInfo> held = driver.flatMap(d -> d.inspect(v.name()));
         switch (v.pendingIntent()) {

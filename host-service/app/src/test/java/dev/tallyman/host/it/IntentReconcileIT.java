@@ -22,6 +22,9 @@ import dev.tallyman.audit.event.ImageEvent.ImageLoadRequested;
 import dev.tallyman.audit.event.ImageEvent.ImagePullRequested;
 import dev.tallyman.audit.event.ImageEvent.ImagePushRequested;
 import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.event.VolumeEvent.VolumeCreateRequested;
+import dev.tallyman.audit.event.VolumeEvent.VolumeCreated;
+import dev.tallyman.audit.event.VolumeEvent.VolumeRemoveRequested;
 import dev.tallyman.audit.store.Actor;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.JdbcEventStore;
@@ -89,6 +92,18 @@ class IntentReconcileIT {
                     store.append(StreamId.IMAGES, ExpectedVersion.any(), List.of(intent), ALICE, open);
                     left.add(new Left(StreamId.IMAGES, (Intent) intent, open));
                 }
+                // volumes: a create the driver never made, a removal of a volume only the record holds
+                UUID createVolume = UUID.randomUUID();
+                store.append(StreamId.volume("vi-create"), ExpectedVersion.noStream(),
+                        List.of(new VolumeCreateRequested("vi-create", "local", Map.of(), Map.of())), ALICE, createVolume);
+                left.add(new Left(StreamId.volume("vi-create"), new VolumeCreateRequested("vi-create", "local", Map.of(), Map.of()), createVolume));
+                store.append(StreamId.volume("vi-remove"), ExpectedVersion.noStream(),
+                        List.of(new VolumeCreateRequested("vi-remove", "local", Map.of(), Map.of()),
+                                new VolumeCreated("vi-remove", "local", "/nowhere", Instant.now())), ALICE, UUID.randomUUID());
+                UUID removeVolume = UUID.randomUUID();
+                store.append(StreamId.volume("vi-remove"), ExpectedVersion.any(),
+                        List.of(new VolumeRemoveRequested("vi-remove", false)), ALICE, removeVolume);
+                left.add(new Left(StreamId.volume("vi-remove"), new VolumeRemoveRequested("vi-remove", false), removeVolume));
             }
             Set<Class<?>> covered = new HashSet<>();
             left.forEach(l -> covered.add(l.intent().getClass()));
