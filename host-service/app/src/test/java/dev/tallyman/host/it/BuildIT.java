@@ -385,6 +385,30 @@ class BuildIT extends ContainerItSupport {
         ok("rm", kept);
     }
 
+    @Test
+    void aMissingFromImageIsPulledAndPullFetchesItAgain() throws Exception {
+        Path dir = Files.createTempDirectory("build-it-registry");
+        TestRegistry registry = TestRegistry.open(dir);
+        try {
+            String base = registry.host() + "/build-base:1";
+            ok("tag", "busybox", base);
+            ok("push", base);
+            ok("rmi", base);
+            Path ctx = context("pull", Map.of("Dockerfile", "FROM " + base + "\nLABEL pulled=yes\n"));
+            CommandResult pulled = build("build", "-t", "from-registry", ctx.toString());
+            assertThat(pulled.exitCode()).as(pulled.toString()).isZero();
+            assertThat(pulled.stdout()).contains("1: Pulling from build-base");
+            assertThat(inspect("{{.Id}}", base)).isEqualTo(inspect("{{.Id}}", "busybox"));
+            CommandResult again = build("build", "--pull", "-t", "from-registry", ctx.toString());
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(again.stdout()).contains("1: Pulling from build-base", " ---> Using cache");
+            assertThat(payloads("image.pull-requested")).last().asString().contains("build-base:1");
+        } finally {
+            registry.close();
+            Shell.run("rm", "-rf", dir.toString());
+        }
+    }
+
     private List<String> payloads(String type) {
         List<String> rows = new ArrayList<>();
         query("select payload from events where type = '" + type + "' order by position", rows);
