@@ -38,7 +38,7 @@ final class BuildWiring {
         PullImageHandler pulls = new PullImageHandler(p.journal(),
                 new ImagePuller(p.store(), new LayerSources(p.config().dataRoot().resolve("images")), hosts), hosts);
         BuildImageHandler.FromPuller puller = (reference, out, context) -> {
-            out.text(reference.tag().orElse("latest") + ": Pulling from " + reference.familiarName() + "\n");
+            out.text(reference.tag().orElse("latest") + ": Pulling from " + reference.path() + "\n");
             return pulls.handle(reference, Optional.empty(), progress -> { }, context).imageId().toString();
         };
         BuildImageHandler handler = new BuildImageHandler(p.journal(), p.projections(), p.lookup(), p.store(), p.storage(),

@@ -114,6 +114,7 @@ class BuildIT extends ContainerItSupport {
         CommandResult first = build("build", "-t", "cached", ctx.toString());
         assertThat(first.exitCode()).as(first.toString()).isZero();
         String id = inspect("{{.Id}}", "cached");
+        ok("image", "prune", "-f"); // the step images under a tagged image are not dangling: the cache stays
 
         tallyman.stop();
         tallyman.start();
@@ -383,6 +384,30 @@ class BuildIT extends ContainerItSupport {
         String kept = ok("ps", "-aq").trim();
         assertThat(kept).isNotEmpty();
         ok("rm", kept);
+    }
+
+    @Test
+    void aMissingFromImageIsPulledAndPullFetchesItAgain() throws Exception {
+        Path dir = Files.createTempDirectory("build-it-registry");
+        TestRegistry registry = TestRegistry.open(dir);
+        try {
+            String base = registry.host() + "/build-base:1";
+            ok("tag", "busybox", base);
+            ok("push", base);
+            ok("rmi", base);
+            Path ctx = context("pull", Map.of("Dockerfile", "FROM " + base + "\nLABEL pulled=yes\n"));
+            CommandResult pulled = build("build", "-t", "from-registry", ctx.toString());
+            assertThat(pulled.exitCode()).as(pulled.toString()).isZero();
+            assertThat(pulled.stdout()).contains("1: Pulling from build-base");
+            assertThat(inspect("{{.Id}}", base)).isEqualTo(inspect("{{.Id}}", "busybox"));
+            CommandResult again = build("build", "--pull", "-t", "from-registry", ctx.toString());
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(again.stdout()).contains("1: Pulling from build-base", " ---> Using cache");
+            assertThat(payloads("image.pull-requested")).last().asString().contains("build-base:1");
+        } finally {
+            registry.close();
+            Shell.run("rm", "-rf", dir.toString());
+        }
     }
 
     private List<String> payloads(String type) {

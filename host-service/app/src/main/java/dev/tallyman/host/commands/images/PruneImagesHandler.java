@@ -43,7 +43,9 @@ public final class PruneImagesHandler {
                 .map(c -> c.spec().imageId()).toList()));
         List<ImageView> doomed = journal.projections().read(p -> List.copyOf(p.images().all())).stream()
                 .filter(i -> !used.contains(i.id()))
-                .filter(i -> !danglingOnly || isDangling(i))
+                // As Docker: an untagged image that a build step made another image from is not dangling (it
+                // is an intermediate image, and the build cache).
+                .filter(i -> !danglingOnly || (isDangling(i) && !journal.projections().read(p -> p.images().hasChildren(i.id()))))
                 .filter(also)
                 .toList();
         Map<LayerId, Long> sizes = layerSizes();
