@@ -25,11 +25,21 @@ public sealed interface BuildEvent extends Event {
     record BuildRequested(String buildId, String dockerfile, String dockerfileDigest, String contextDigest,
                           long contextBytes, List<String> tags, String target, List<String> buildArgs,
                           Map<String, String> labels, boolean noCache, boolean pull, String networkMode,
-                          int steps) implements BuildEvent {
+                          int steps) implements BuildEvent, Intent {
         public BuildRequested {
             tags = List.copyOf(tags);
             buildArgs = List.copyOf(buildArgs);
             labels = Map.copyOf(labels);
+        }
+
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(BuildSucceeded.class, BuildFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new BuildFailed(buildId, 0, reason);
         }
     }
 

@@ -53,12 +53,22 @@ final class BuildWiring {
      * failed (actor reconcile), and what it left in the scratch folder (its unpacked context, a COPY's mount
      * point) goes. Its RUN containers are ordinary containers: the boot reconciler has already decided them.
      */
+    private static java.util.UUID correlationOf(String buildId) {
+        try {
+            return java.util.UUID.fromString(buildId);
+        } catch (IllegalArgumentException e) {
+            return java.util.UUID.randomUUID();
+        }
+    }
+
     private static void closeInterruptedBuilds(Parts p, Path scratch) {
         p.projections().read(x -> x.builds().open()).forEach((buildId, step) -> p.journal().append(
                 dev.tallyman.audit.store.StreamId.of("build", buildId), dev.tallyman.audit.store.ExpectedVersion.any(),
                 new dev.tallyman.audit.event.BuildEvent.BuildFailed(buildId, step + 1,
                         "interrupted: the service stopped during the build"),
-                dev.tallyman.host.commands.CommandContext.system("reconcile")));
+                // the outcome closes the build request's own story: its correlation id is the build's id
+                new dev.tallyman.host.commands.CommandContext(dev.tallyman.audit.store.Actor.system("reconcile"),
+                        correlationOf(buildId))));
         try (var entries = java.nio.file.Files.list(scratch)) {
             for (Path entry : entries.filter(e -> e.getFileName().toString().startsWith("build-")).toList()) {
                 if (dev.tallyman.spi.linux.Mounts.isMountPoint(entry)) {

@@ -12,6 +12,7 @@ import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStopRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerUnpauseRequested;
+import dev.tallyman.audit.event.BuildEvent.BuildRequested;
 import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.audit.event.Event;
 import dev.tallyman.audit.event.EventCodec;
@@ -104,6 +105,12 @@ class IntentReconcileIT {
                 store.append(StreamId.volume("vi-remove"), ExpectedVersion.any(),
                         List.of(new VolumeRemoveRequested("vi-remove", false)), ALICE, removeVolume);
                 left.add(new Left(StreamId.volume("vi-remove"), new VolumeRemoveRequested("vi-remove", false), removeVolume));
+                // a build the service stopped in the middle of: its stream and its correlation are the build's id
+                UUID build = UUID.randomUUID();
+                BuildRequested requested = new BuildRequested(build.toString(), "Dockerfile", "sha256:" + "d".repeat(64),
+                        "sha256:" + "e".repeat(64), 10, List.of("x:1"), "", List.of(), Map.of(), false, false, "", 3);
+                store.append(StreamId.of("build", build.toString()), ExpectedVersion.noStream(), List.of(requested), ALICE, build);
+                left.add(new Left(StreamId.of("build", build.toString()), requested, build));
             }
             Set<Class<?>> covered = new HashSet<>();
             left.forEach(l -> covered.add(l.intent().getClass()));
