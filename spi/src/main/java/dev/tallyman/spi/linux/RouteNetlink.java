@@ -29,6 +29,7 @@ public final class RouteNetlink {
     private static final short NLM_F_CREATE = 0x400;
     private static final short IFLA_ADDRESS = 1;
     private static final short IFLA_IFNAME = 3;
+    private static final short IFLA_MTU = 4;
     private static final short IFLA_MASTER = 10;
     private static final short IFLA_LINKINFO = 18;
     private static final short IFLA_NET_NS_FD = 28;
@@ -52,6 +53,12 @@ public final class RouteNetlink {
      */
     public static void addVeth(String name, String master, String peerName, String peerMac, Path peerNamespace)
             throws IOException {
+        addVeth(name, master, peerName, peerMac, peerNamespace, 0);
+    }
+
+    /** As {@link #addVeth(String, String, String, String, Path)}, with both ends at {@code mtu} (0: the kernel's default). */
+    public static void addVeth(String name, String master, String peerName, String peerMac, Path peerNamespace, int mtu)
+            throws IOException {
         int masterIndex = ifindex(master);
         int nsFd = LibC.INSTANCE.open(peerNamespace.toString(), O_RDONLY | O_CLOEXEC);
         if (nsFd < 0) {
@@ -62,6 +69,9 @@ public final class RouteNetlink {
             m.ifinfo(IFF_UP, IFF_UP);
             m.string(IFLA_IFNAME, name);
             m.u32(IFLA_MASTER, masterIndex);
+            if (mtu > 0) {
+                m.u32(IFLA_MTU, mtu);
+            }
             int linkinfo = m.begin(IFLA_LINKINFO);
             m.string(IFLA_INFO_KIND, "veth");
             int data = m.begin(IFLA_INFO_DATA);
@@ -69,6 +79,9 @@ public final class RouteNetlink {
             m.ifinfo(0, 0);
             m.string(IFLA_IFNAME, peerName);
             m.bytes(IFLA_ADDRESS, mac(peerMac));
+            if (mtu > 0) {
+                m.u32(IFLA_MTU, mtu);
+            }
             m.u32(IFLA_NET_NS_FD, nsFd);
             m.end(peer);
             m.end(data);

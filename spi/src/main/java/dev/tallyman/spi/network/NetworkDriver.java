@@ -38,6 +38,9 @@ public interface NetworkDriver {
     /**
      * Undoes {@link #join}: removes the endpoint's interfaces and whatever the driver made for it, including
      * published ports. Absent endpoint or namespace already gone: nothing happens, so a repeat is safe.
+     * Published ports are gone when it returns; a driver may finish deleting interfaces in the background
+     * (bridge: the kernel takes tens of milliseconds per veth), and a later join of the same endpoint waits
+     * for that. Removing the namespace deletes the container's interfaces as well.
      */
     void leave(NetworkSpec network, Endpoint endpoint);
 }

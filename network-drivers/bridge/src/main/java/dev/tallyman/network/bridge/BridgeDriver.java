@@ -88,7 +88,9 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
         String bridge = bridgeOf(network, "create network");
         try {
             String cidr = ipv4.subnet().cidrOf(ipv4.gateway());
-            String configure = "addr replace " + cidr + " dev " + bridge + "\n" + "link set " + bridge + " up\n";
+            int mtu = mtuOf(network);
+            String configure = "addr replace " + cidr + " dev " + bridge + "\n"
+                    + "link set " + bridge + (mtu > 0 ? " mtu " + mtu : "") + " up\n";
             if (!linkExists(bridge)) {
                 try {
                     ip("link add name " + bridge + " type bridge\n" + configure);
@@ -104,7 +106,9 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
             // 127.0.0.1 may leave through the bridge, so that ports published on loopback reach containers.
             Files.writeString(Path.of("/proc/sys/net/ipv4/conf", bridge, "route_localnet"), "1");
             enableForwarding();
-            nft(firewall.skeleton() + firewall.networkElements("add", bridge, ipv4.subnet(), network.internal()));
+            boolean masquerade = !"false".equalsIgnoreCase(network.options().getOrDefault(KernelNames.MASQUERADE_OPTION, "true"));
+            nft(firewall.skeleton() + firewall.networkElements("add", bridge, masquerade ? ipv4.subnet() : null,
+                    network.internal()));
         } catch (IOException e) {
             throw new DriverException(DriverException.Kind.SYSTEM, NAME, "create network", network.name(), e);
         }
@@ -163,7 +167,7 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
             }
             if (!linkExists(veth)) {
                 made = true;
-                RouteNetlink.addVeth(veth, bridge, inner, mac, namespace);
+                RouteNetlink.addVeth(veth, bridge, inner, mac, namespace, mtuOf(network));
             }
             boolean internal = network.internal();
             int prefix = ipv4.subnet().prefixLength();
@@ -334,6 +338,24 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
     static String macOf(Inet4Address address) {
         byte[] b = address.getAddress();
         return String.format("02:42:%02x:%02x:%02x:%02x", b[0] & 0xff, b[1] & 0xff, b[2] & 0xff, b[3] & 0xff);
+    }
+
+    /** {@code com.docker.network.driver.mtu}; 0 when not given (the kernel's default, 1500). */
+    private static int mtuOf(NetworkSpec network) {
+        String text = network.options().get(KernelNames.MTU_OPTION);
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            int mtu = Integer.parseInt(text.strip());
+            if (mtu < 68 || mtu > 65535) {
+                throw new NumberFormatException();
+            }
+            return mtu;
+        } catch (NumberFormatException e) {
+            throw new DriverException(DriverException.Kind.INVALID_ARGUMENT, NAME, "create network", network.name(),
+                    "invalid MTU " + text + ": between 68 and 65535");
+        }
     }
 
     private Ipv4Config addressing(NetworkSpec network, String operation) {

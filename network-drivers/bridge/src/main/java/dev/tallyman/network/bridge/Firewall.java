@@ -27,8 +27,9 @@ import java.util.List;
  * the bridge gets {@code route_localnet} so that 127.0.0.1 may leave through it at all. This is what Docker
  * does with {@code userland-proxy=false}.
  *
- * <p>Isolation: nothing is forwarded between two different bridges of this instance, except connections to
- * a published port; nothing is forwarded into or out of an internal network's bridge. An accept here does not
+ * <p>Isolation: nothing is forwarded into a bridge of this instance from elsewhere (another of its bridges,
+ * another interface of the host) except connections to a published port and answers to connections made from
+ * inside, as Docker 28 does; nothing is forwarded into or out of an internal network's bridge. An accept here does not
  * override a drop of another table: on a host where Docker's iptables set the FORWARD policy to DROP,
  * containers here cannot reach beyond the host until that policy (or a rule for our bridges) allows it.
  */
@@ -82,11 +83,14 @@ final class Firewall {
                 "add rule " + t + " postrouting oifname @bridges ip saddr 127.0.0.0/8 masquerade",
                 "add rule " + t + " postrouting oifname @bridges iifname @bridges ct status dnat masquerade",
                 "add rule " + t + " postrouting oifname != @bridges ip saddr @masq masquerade",
+                "add rule " + t + " forward ct state established,related accept",
                 // With br_netfilter loaded, traffic inside one bridge passes here too, in and out of that bridge.
                 "add rule " + t + " forward iifname . oifname @self accept",
                 "add rule " + t + " forward iifname @internal drop",
                 "add rule " + t + " forward oifname @internal drop",
-                "add rule " + t + " forward iifname @bridges oifname @bridges ct status != dnat drop",
+                // Into a bridge from elsewhere (another bridge, another host) only to published ports.
+                "add rule " + t + " forward oifname @bridges ct status dnat accept",
+                "add rule " + t + " forward oifname @bridges drop",
                 "");
     }
 

@@ -14,6 +14,10 @@ import java.util.HexFormat;
 final class KernelNames {
     /** Docker's option naming the bridge of a network. */
     static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
+    /** Docker's option giving the MTU of a network's interfaces. */
+    static final String MTU_OPTION = "com.docker.network.driver.mtu";
+    /** Docker's option turning masquerade of the network's outgoing traffic off ({@code false}). */
+    static final String MASQUERADE_OPTION = "com.docker.network.bridge.enable_ip_masquerade";
     static final String BRIDGE_PREFIX = "tm-";
     static final String VETH_PREFIX = "tmv";
     private static final int IFNAME_MAX = 15;

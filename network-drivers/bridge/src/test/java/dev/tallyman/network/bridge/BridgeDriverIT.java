@@ -105,6 +105,46 @@ class BridgeDriverIT implements NetworkDriverContract {
     }
 
     @Test
+    void createNetworkRepairsWhatARebootTookAway(@TempDir Path root) throws Exception {
+        BridgeDriver driver = (BridgeDriver) newDriver(root);
+        try (NetworkLab lab = new NetworkLab(driver, true)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            String bridge = BridgeDriver.bridgeName(network);
+            NetworkLab.run(List.of("ip", "link", "del", bridge));
+            driver.deleteTable();
+
+            driver.createNetwork(network);
+            Endpoint endpoint = lab.endpoint(network, 1, List.of());
+            driver.join(network, endpoint);
+
+            String gateway = network.ipv4().orElseThrow().gateway().getHostAddress();
+            assertThat(NetworkLab.run(List.of("ip", "-o", "-4", "addr", "show", "dev", bridge)).output()).contains(gateway + "/24");
+            assertThat(NetworkLab.run(List.of("nft", "list", "set", "ip", TABLE, "bridges")).output()).contains(bridge);
+            assertThat(lab.inside(endpoint, "busybox", "ping", "-c1", "-W2", gateway).status()).isZero();
+        }
+    }
+
+    @Test
+    void mtuAndMasqueradeOptionsAreHonoured(@TempDir Path root) throws Exception {
+        BridgeDriver driver = (BridgeDriver) newDriver(root);
+        try (NetworkLab lab = new NetworkLab(driver, true)) {
+            NetworkSpec plain = lab.network(false);
+            NetworkSpec network = new NetworkSpec(plain.id(), plain.name(), java.util.Map.of(
+                    "com.docker.network.bridge.name", BridgeDriver.bridgeName(plain),
+                    "com.docker.network.driver.mtu", "1400",
+                    "com.docker.network.bridge.enable_ip_masquerade", "false"), plain.ipv4(), false);
+            driver.createNetwork(network);
+            Endpoint endpoint = lab.endpoint(network, 1, List.of());
+            driver.join(network, endpoint);
+
+            assertThat(lab.inside(endpoint, "ip", "-o", "link", "show", "dev", "eth0").output()).contains("mtu 1400");
+            assertThat(NetworkLab.run(List.of("nft", "list", "set", "ip", TABLE, "masq")).output())
+                    .doesNotContain(network.ipv4().orElseThrow().subnet().toString());
+        }
+    }
+
+    @Test
     void namesFitTheKernelsLimit() {
         NetworkSpec network = NetworkSpec.plain("0123456789abcdef".repeat(4), "web");
         assertThat(BridgeDriver.bridgeName(network)).isEqualTo("tm-0123456789ab");

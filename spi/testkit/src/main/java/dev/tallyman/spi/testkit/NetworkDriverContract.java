@@ -281,6 +281,33 @@ public interface NetworkDriverContract {
     }
 
     @Test
+    default void fromAnotherMachineOnlyPublishedPortsReachAContainer(@TempDir Path root) throws Exception {
+        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        NetworkDriver driver = newDriver(root);
+        try (NetworkLab lab = lab(driver)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            int published = NetworkLab.freePort();
+            Endpoint web = lab.endpoint(network, 1, List.of(new PortMapping(PortMapping.Protocol.TCP, "", published, 80)));
+            driver.join(network, web);
+            Path site = Files.createDirectories(lab.dir().resolve("site"));
+            Files.writeString(site.resolve("index.html"), "published to the world\n");
+            lab.start(web, "busybox", "httpd", "-f", "-p", "80", "-h", site.toString());
+            ((PortPublishing) driver).publish(network, web);
+            NetworkLab.Outsider outsider = lab.outsider();
+            String container = web.ipv4().orElseThrow().getHostAddress();
+            httpGet("127.0.0.1", published); // the listener is up
+
+            NetworkLab.Result viaPort = lab.inside(outsider.namespace(), "busybox", "wget", "-q", "-O", "-",
+                    "http://" + outsider.hostAddress() + ":" + published + "/");
+            NetworkLab.Result direct = lab.inside(outsider.namespace(), "busybox", "ping", "-c1", "-W1", container);
+
+            assertThat(viaPort.output()).contains("published to the world");
+            assertThat(direct.status()).as("a container address is not reachable from outside: " + direct.output()).isNotZero();
+        }
+    }
+
+    @Test
     default void portHeldByAHostProcessIsInUseAndNothingIsLeft(@TempDir Path root) throws Exception {
         assumeTrue(makesInterfaces(), "this driver makes no interfaces");
         NetworkDriver driver = newDriver(root);

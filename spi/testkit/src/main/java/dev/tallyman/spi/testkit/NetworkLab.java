@@ -40,6 +40,7 @@ public final class NetworkLab implements AutoCloseable {
     private final List<Path> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> octets = new ArrayList<>();
+    private final List<String> links = new ArrayList<>();
 
     private record Joined(NetworkSpec network, Endpoint endpoint) {
     }
@@ -89,6 +90,49 @@ public final class NetworkLab implements AutoCloseable {
         }
         endpoints.add(new Joined(network, endpoint));
         return endpoint;
+    }
+
+    /**
+     * A namespace standing for another machine: a veth pair ({@code tmtv…}) links it to the host, which routes
+     * between it and the containers' subnets as it would for a host on the LAN.
+     *
+     * @param namespace the outsider's namespace, to run commands in with {@link #inside(Path, String...)}
+     * @param hostAddress the host's address on the link, the one the outsider reaches published ports at
+     */
+    public record Outsider(Path namespace, String hostAddress) {
+    }
+
+    public Outsider outsider() throws IOException, InterruptedException {
+        Ipv4Subnet link = freeSubnet();
+        String suffix = hex(4);
+        String hostEnd = "tmtv" + suffix;
+        Path ns = dir.resolve("outsider-" + suffix);
+        namespaces.add(ns);
+        NetworkNamespaces.create(ns);
+        links.add(hostEnd);
+        String host = link.address(1).getHostAddress();
+        String outside = link.address(2).getHostAddress();
+        check(run(List.of("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns.toString())));
+        check(run(List.of("ip", "addr", "add", host + "/24", "dev", hostEnd)));
+        check(run(List.of("ip", "link", "set", hostEnd, "up")));
+        String nsArg = "--net=" + ns;
+        check(run(List.of("nsenter", nsArg, "ip", "addr", "add", outside + "/24", "dev", "eth0")));
+        check(run(List.of("nsenter", nsArg, "ip", "link", "set", "eth0", "up")));
+        check(run(List.of("nsenter", nsArg, "ip", "route", "add", "default", "via", host)));
+        return new Outsider(ns, host);
+    }
+
+    /** Runs a command in a namespace made by this lab; returns exit status and output. */
+    public Result inside(Path namespace, String... command) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("nsenter", "--net=" + namespace));
+        full.addAll(List.of(command));
+        return run(full);
+    }
+
+    private static void check(Result result) {
+        if (result.status() != 0) {
+            throw new IllegalStateException("setting up an outsider failed: " + result.output());
+        }
     }
 
     /** The same endpoint with other ports to publish. */
@@ -190,6 +234,15 @@ public final class NetworkLab implements AutoCloseable {
             try {
                 driver.removeNetwork(network);
             } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
+        }
+        for (String link : links) {
+            try {
+                if (Files.exists(Path.of("/sys/class/net", link))) {
+                    run(List.of("ip", "link", "del", link));
+                }
+            } catch (IOException e) {
                 failure = add(failure, e);
             }
         }
