@@ -45,7 +45,9 @@ public final class ContainerProjection {
         } else if (event instanceof ContainerStartRequested) {
             // A start asked for by a user begins the count of policy restarts anew, as Docker's does.
             boolean byUser = recorded.actor().kind() != dev.tallyman.audit.store.Actor.Kind.SYSTEM;
-            ContainerView pending = view.withPending(recorded.type(), version);
+            // The manual stop is cleared when the start is asked for, not when it succeeds: a stop that arrives
+            // while this start is still under way (a policy restart joining its networks) must stay in force.
+            ContainerView pending = view.withPending(recorded.type(), version).withManualStopCleared(version);
             put(byUser ? pending.withRestartCount(0, version) : pending);
         } else if (event instanceof ContainerPauseRequested || event instanceof ContainerUnpauseRequested) {
             put(view.withPending(recorded.type(), version));
@@ -55,7 +57,7 @@ public final class ContainerProjection {
             put(byUser ? pending.withManuallyStopped(version) : pending);
         } else if (event instanceof ContainerStarted e) {
             put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.RUNNING, e.pid(), 0, "",
-                    Optional.of(e.startedAt()), Optional.empty(), false, view.restartCount(), version, "", false));
+                    Optional.of(e.startedAt()), Optional.empty(), false, view.restartCount(), version, "", view.manuallyStopped()));
         } else if (event instanceof ContainerStartFailed e) {
             put(new ContainerView(id, view.name(), view.spec(), view.created(), ContainerState.EXITED, 0, e.exitCode(),
                     e.reason(), view.startedAt(), view.finishedAt(), false, view.restartCount(), version, "",

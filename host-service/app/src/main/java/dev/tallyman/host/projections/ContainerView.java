@@ -67,6 +67,12 @@ public record ContainerView(
                 oomKilled, restartCount, nextVersion, pendingIntent, true);
     }
 
+    /** A start was asked for: an earlier manual stop no longer holds back the restart policy. */
+    public ContainerView withManualStopCleared(long nextVersion) {
+        return new ContainerView(id, name, spec, created, state, pid, exitCode, error, startedAt, finishedAt,
+                oomKilled, restartCount, nextVersion, pendingIntent, false);
+    }
+
     /** Its process is alive: running, or paused (frozen but present). */
     public boolean isRunning() {
         return state == ContainerState.RUNNING || state == ContainerState.PAUSED;

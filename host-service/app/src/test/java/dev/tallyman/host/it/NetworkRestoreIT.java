@@ -39,7 +39,7 @@ class NetworkRestoreIT extends ContainerItSupport {
 
     @Test
     void addressesAndPortsOutliveTheServiceAndDeadEndpointsAreReleasedAtBoot() throws Exception {
-        ok("network", "create", "--subnet", "10.236.0.0/24", "keep");
+        ok("network", "create", "--subnet", "10.196.0.0/24", "keep");
         ok("run", "-d", "--name", "srv", "-p", "18381:80", "busybox", "sh", "-c",
                 "mkdir /www && echo srv > /www/name && httpd -f -p 80 -h /www");
         String db = ok("run", "-d", "--name", "db", "--network", "keep", "--network-alias", "store", "busybox", "sh", "-c",

@@ -26,14 +26,14 @@ class UserNetworksIT extends ContainerItSupport {
     @Order(1)
     void networksAreCreatedListedInspectedAndRemovedAsDockerDoes() {
         long since = Instant.now().getEpochSecond() - 1;
-        String id = ok("network", "create", "--subnet", "10.231.0.0/16", "--gateway", "10.231.0.254",
-                "--ip-range", "10.231.7.0/24", "--label", "team=blue", "-o", "com.docker.network.bridge.name=tmt-blue",
+        String id = ok("network", "create", "--subnet", "10.191.0.0/16", "--gateway", "10.191.0.254",
+                "--ip-range", "10.191.7.0/24", "--label", "team=blue", "-o", "com.docker.network.bridge.name=tmt-blue",
                 "blue").trim();
         assertThat(id).matches("[0-9a-f]{64}");
         assertThat(ok("network", "inspect", "--format",
                 "{{.Name}} {{.Driver}} {{.Scope}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}} {{.IPRange}}{{end}} {{.Labels.team}} {{.Internal}}",
-                "blue").trim()).isEqualTo("blue bridge local 10.231.0.0/16 10.231.0.254 10.231.7.0/24 blue false");
-        assertThat(Shell.run("ip", "-4", "-o", "addr", "show", "tmt-blue").stdout()).contains("10.231.0.254/16");
+                "blue").trim()).isEqualTo("blue bridge local 10.191.0.0/16 10.191.0.254 10.191.7.0/24 blue false");
+        assertThat(Shell.run("ip", "-4", "-o", "addr", "show", "tmt-blue").stdout()).contains("10.191.0.254/16");
 
         CommandResult clash = exits(1, "network", "create", "blue");
         assertThat(clash.stderr()).contains("network with name blue already exists");
@@ -70,32 +70,32 @@ class UserNetworksIT extends ContainerItSupport {
     @Test
     @Order(2)
     void containersOnOneNetworkFindEachOtherByNameAndAliasAndNothingElse() {
-        ok("network", "create", "--subnet", "10.232.0.0/24", "front");
-        ok("network", "create", "--subnet", "10.233.0.0/24", "back");
+        ok("network", "create", "--subnet", "10.192.0.0/24", "front");
+        ok("network", "create", "--subnet", "10.193.0.0/24", "back");
         long since = Instant.now().getEpochSecond() - 1;
-        String db = ok("run", "-d", "--name", "db", "--network", "back", "--network-alias", "database", "--ip", "10.233.0.50",
+        String db = ok("run", "-d", "--name", "db", "--network", "back", "--network-alias", "database", "--ip", "10.193.0.50",
                 "busybox", "sleep", "600").trim();
         ok("run", "-d", "--name", "api", "--network", "front", "busybox", "sleep", "600");
         ok("run", "-d", "--name", "peer", "--network", "back", "busybox", "sleep", "600");
         assertThat(inspect("{{.NetworkSettings.Networks.back.IPAddress}} {{.NetworkSettings.Networks.back.Gateway}}", "db"))
-                .isEqualTo("10.233.0.50 10.233.0.1");
-        assertThat(ok("exec", "peer", "cat", "/etc/resolv.conf")).contains("nameserver 10.233.0.1");
+                .isEqualTo("10.193.0.50 10.193.0.1");
+        assertThat(ok("exec", "peer", "cat", "/etc/resolv.conf")).contains("nameserver 10.193.0.1");
         assertThat(ok("ps", "--format", "{{.Names}}", "--filter", "network=back").lines().sorted().toList())
                 .containsExactly("db", "peer");
         assertThat(inspect("{{json .NetworkSettings.Networks.back.DNSNames}}", "db"))
                 .isEqualTo("[\"db\",\"database\",\"" + db.substring(0, 12) + "\"]");
 
-        assertThat(ok("exec", "peer", "nslookup", "db")).contains("10.233.0.50");
-        assertThat(ok("exec", "peer", "nslookup", "database")).contains("10.233.0.50");
-        assertThat(ok("exec", "peer", "nslookup", db.substring(0, 12))).contains("10.233.0.50");
+        assertThat(ok("exec", "peer", "nslookup", "db")).contains("10.193.0.50");
+        assertThat(ok("exec", "peer", "nslookup", "database")).contains("10.193.0.50");
+        assertThat(ok("exec", "peer", "nslookup", db.substring(0, 12))).contains("10.193.0.50");
         ok("exec", "peer", "ping", "-c", "1", "-W", "2", "database");
         // api is on another network: its name does not resolve here, and db's address cannot be reached from there.
         assertThat(tallyman.docker("exec", "peer", "nslookup", "api").exitCode()).isNotZero();
-        assertThat(tallyman.docker("exec", "api", "ping", "-c", "1", "-W", "1", "10.233.0.50").exitCode()).isNotZero();
+        assertThat(tallyman.docker("exec", "api", "ping", "-c", "1", "-W", "1", "10.193.0.50").exitCode()).isNotZero();
         assertThat(tallyman.docker("exec", "api", "nslookup", "db").exitCode()).isNotZero();
 
         // An address taken by db is refused for another container.
-        CommandResult taken = exits(125, "run", "--rm", "--network", "back", "--ip", "10.233.0.50", "busybox", "true");
+        CommandResult taken = exits(125, "run", "--rm", "--network", "back", "--ip", "10.193.0.50", "busybox", "true");
         assertThat(taken.stderr()).contains("Address already in use");
         CommandResult outside = exits(125, "run", "--rm", "--network", "back", "--ip", "10.9.9.9", "busybox", "true");
         assertThat(outside.stderr()).contains("no configured subnet or ip-range contain the IP address 10.9.9.9");
@@ -104,8 +104,8 @@ class UserNetworksIT extends ContainerItSupport {
         // (api asks the resolver of its first network, front: names of back are not answered there.)
         ok("network", "connect", "--alias", "gateway-api", "back", "api");
         assertThat(ok("exec", "api", "ip", "-o", "link", "show", "eth1")).contains("eth1");
-        ok("exec", "api", "ping", "-c", "1", "-W", "2", "10.233.0.50");
-        assertThat(ok("exec", "peer", "nslookup", "gateway-api")).contains("10.233.0.");
+        ok("exec", "api", "ping", "-c", "1", "-W", "2", "10.193.0.50");
+        assertThat(ok("exec", "peer", "nslookup", "gateway-api")).contains("10.193.0.");
         assertThat(ok("network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", "back").trim().split(" "))
                 .containsExactlyInAnyOrder("db", "peer", "api");
         assertThat(exits(1, "network", "rm", "back").stderr()).contains("has active endpoints");
@@ -123,9 +123,9 @@ class UserNetworksIT extends ContainerItSupport {
     @Test
     @Order(3)
     void anInternalNetworkHasNoWayOut() {
-        ok("network", "create", "--internal", "--subnet", "10.234.0.0/24", "sealed");
+        ok("network", "create", "--internal", "--subnet", "10.194.0.0/24", "sealed");
         String routes = ok("run", "--rm", "--network", "sealed", "busybox", "ip", "route");
-        assertThat(routes).doesNotContain("default").contains("10.234.0.0/24");
+        assertThat(routes).doesNotContain("default").contains("10.194.0.0/24");
         assertThat(tallyman.docker("run", "--rm", "--network", "sealed", "busybox", "ping", "-c", "1", "-W", "1",
                 ok("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", "bridge").trim())
                 .exitCode()).isNotZero();
@@ -135,11 +135,11 @@ class UserNetworksIT extends ContainerItSupport {
     @Test
     @Order(4)
     void aStoppedContainerIsConnectedForItsNextStart() {
-        ok("network", "create", "--subnet", "10.235.0.0/24", "later");
+        ok("network", "create", "--subnet", "10.195.0.0/24", "later");
         ok("create", "--name", "sleeper", "busybox", "sleep", "600");
         ok("network", "connect", "later", "sleeper");
         ok("start", "sleeper");
-        assertThat(ok("exec", "sleeper", "ip", "-4", "-o", "addr")).contains("eth0").contains("eth1").contains("10.235.0.");
+        assertThat(ok("exec", "sleeper", "ip", "-4", "-o", "addr")).contains("eth0").contains("eth1").contains("10.195.0.");
         assertThat(inspect("{{len .NetworkSettings.Networks}}", "sleeper")).isEqualTo("2");
         ok("rm", "-f", "sleeper");
         ok("network", "rm", "later");
