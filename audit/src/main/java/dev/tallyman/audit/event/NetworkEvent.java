@@ -26,10 +26,20 @@ public sealed interface NetworkEvent extends Event {
     @EventType("network.create-requested")
     record NetworkCreateRequested(String networkId, String name, String driver, String subnet, String gateway,
                                   String ipRange, boolean internal, Map<String, String> labels,
-                                  Map<String, String> options) implements NetworkEvent {
+                                  Map<String, String> options) implements NetworkEvent, Intent {
         public NetworkCreateRequested {
             labels = Map.copyOf(labels);
             options = Map.copyOf(options);
+        }
+
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(NetworkCreated.class, NetworkCreateFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new NetworkCreateFailed(networkId, reason);
         }
     }
 
@@ -43,7 +53,16 @@ public sealed interface NetworkEvent extends Event {
     }
 
     @EventType("network.remove-requested")
-    record NetworkRemoveRequested(String networkId) implements NetworkEvent {
+    record NetworkRemoveRequested(String networkId) implements NetworkEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(NetworkRemoved.class, NetworkRemoveFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new NetworkRemoveFailed(networkId, reason);
+        }
     }
 
     @EventType("network.removed")
@@ -60,7 +79,16 @@ public sealed interface NetworkEvent extends Event {
      */
     @EventType("network.connect-requested")
     record ContainerConnectRequested(String networkId, String containerId, NetworkEndpoint endpoint)
-            implements NetworkEvent {
+            implements NetworkEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerConnected.class, ContainerConnectFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerConnectFailed(networkId, containerId, reason);
+        }
     }
 
     /** The endpoint is in place: interface in the container's namespace, ports forwarded. */
@@ -81,7 +109,16 @@ public sealed interface NetworkEvent extends Event {
      */
     @EventType("network.disconnect-requested")
     record ContainerDisconnectRequested(String networkId, String containerId, boolean keepMember, boolean force)
-            implements NetworkEvent {
+            implements NetworkEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerDisconnected.class, ContainerDisconnectFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerDisconnectFailed(networkId, containerId, reason);
+        }
     }
 
     /** The endpoint is gone from the kernel; its address and host ports are free again. */

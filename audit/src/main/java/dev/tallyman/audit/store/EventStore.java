@@ -36,6 +36,12 @@ public interface EventStore {
      */
     void onCommit(Consumer<List<RecordedEvent>> listener);
 
+    /**
+     * The newest {@code count} events of one stream, in version order: where a stream that grows for ever (a
+     * network's endpoints) is searched for what a crash left open, which is always near its end.
+     */
+    List<RecordedEvent> readStreamTail(StreamId stream, int count);
+
     /** Every event of one stream in version order; empty when the stream does not exist. */
     List<RecordedEvent> readStream(StreamId stream);
 

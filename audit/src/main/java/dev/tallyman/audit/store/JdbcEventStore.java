@@ -137,6 +137,20 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public List<RecordedEvent> readStreamTail(StreamId stream, int count) {
+        checkLimit(count);
+        List<RecordedEvent> newestFirst = query("read the tail of stream " + stream,
+                "select " + COLUMNS + " from events where stream_id = ? order by version desc limit ?",
+                ps -> {
+                    ps.setString(1, stream.value());
+                    ps.setInt(2, count);
+                });
+        List<RecordedEvent> inOrder = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(inOrder);
+        return inOrder;
+    }
+
+    @Override
     public List<RecordedEvent> readAll(long afterPosition, int limit) {
         checkLimit(limit);
         return query("read events after " + afterPosition,

@@ -1,5 +1,9 @@
 package dev.tallyman.host.reconcile;
 
+import dev.tallyman.audit.event.NetworkEvent;
+import dev.tallyman.audit.store.ExpectedVersion;
+import dev.tallyman.audit.store.StreamId;
+
 import dev.tallyman.host.commands.CommandContext;
 import dev.tallyman.host.commands.Journal;
 import dev.tallyman.host.commands.networks.ContainerNetworking;
@@ -24,6 +28,9 @@ import org.jboss.logging.Logger;
  */
 public final class NetworkReconciler {
     private static final Logger LOG = Logger.getLogger(NetworkReconciler.class);
+    private static final String INTERRUPTED = "interrupted: tallyman stopped before the outcome was recorded";
+    // A crash leaves open only the newest intents of a stream; a network's stream grows with every run.
+    private static final int TAIL = 1000;
 
     private final Journal journal;
     private final CreateNetworkHandler create;
@@ -45,7 +52,7 @@ public final class NetworkReconciler {
                 continue;
             }
             try {
-                create.finishAgain(network);
+                create.finishAgain(network, closingOf(network, CommandContext.system("reconcile")));
             } catch (RuntimeException e) {
                 LOG.errorf("repair network %s (%s): %s", network.name(), network.id(), e.getMessage());
             }
@@ -57,11 +64,43 @@ public final class NetworkReconciler {
                 if (container.isEmpty() || !container.get().isRunning()) {
                     LOG.infof("release endpoint of container %s on network %s: the container is not running",
                             containerId, network.name());
-                    networking.detachAll(containerId, system);
+                    try {
+                        networking.detachAll(containerId, system);
+                    } catch (RuntimeException e) {
+                        LOG.errorf("release endpoint of container %s on network %s: %s", containerId, network.name(),
+                                e.getMessage());
+                    }
                 }
             }
         }
         removeOrphanNamespaces();
+        closeWhatIsStillOpen(system);
+    }
+
+    /** The create request's story to close an interrupted create in, or the reconciler's own. */
+    private CommandContext closingOf(NetworkView network, CommandContext system) {
+        List<OpenIntents.Open> open = OpenIntents.in(journal.store().readStreamTail(StreamId.network(network.id()), TAIL));
+        return open.stream().filter(o -> o.intent() instanceof NetworkEvent.NetworkCreateRequested).findFirst()
+                .map(o -> new CommandContext(system.actor(), o.correlationId())).orElse(system);
+    }
+
+    /**
+     * Every network intent that the steps above did not close (a removal, a connect or disconnect cut short) is
+     * closed as interrupted under its request's correlation id, so no request stays open on the record. The
+     * kernel side was settled above: the network's objects repaired, the endpoints of stopped containers undone.
+     */
+    private void closeWhatIsStillOpen(CommandContext system) {
+        for (NetworkView network : journal.projections().read(p -> List.copyOf(p.networks().all()))) {
+            StreamId stream = StreamId.network(network.id());
+            for (OpenIntents.Open open : OpenIntents.in(journal.store().readStreamTail(stream, TAIL))) {
+                try {
+                    journal.append(stream, ExpectedVersion.any(), open.intent().interrupted(INTERRUPTED),
+                            new CommandContext(system.actor(), open.correlationId()));
+                } catch (RuntimeException e) {
+                    LOG.errorf("close open intent on network %s: %s", network.name(), e.getMessage());
+                }
+            }
+        }
     }
 
     private void removeOrphanNamespaces() {

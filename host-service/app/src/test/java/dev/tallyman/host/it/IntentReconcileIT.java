@@ -23,6 +23,12 @@ import dev.tallyman.audit.event.ImageEvent.ImageLoadRequested;
 import dev.tallyman.audit.event.ImageEvent.ImagePullRequested;
 import dev.tallyman.audit.event.ImageEvent.ImagePushRequested;
 import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.event.NetworkEvent.ContainerConnectRequested;
+import dev.tallyman.audit.event.NetworkEvent.ContainerDisconnectRequested;
+import dev.tallyman.audit.event.NetworkEvent.NetworkCreateRequested;
+import dev.tallyman.audit.event.NetworkEvent.NetworkCreated;
+import dev.tallyman.audit.event.NetworkEvent.NetworkEndpoint;
+import dev.tallyman.audit.event.NetworkEvent.NetworkRemoveRequested;
 import dev.tallyman.audit.event.VolumeEvent.VolumeCreateRequested;
 import dev.tallyman.audit.event.VolumeEvent.VolumeCreated;
 import dev.tallyman.audit.event.VolumeEvent.VolumeRemoveRequested;
@@ -105,6 +111,26 @@ class IntentReconcileIT {
                 store.append(StreamId.volume("vi-remove"), ExpectedVersion.any(),
                         List.of(new VolumeRemoveRequested("vi-remove", false)), ALICE, removeVolume);
                 left.add(new Left(StreamId.volume("vi-remove"), new VolumeRemoveRequested("vi-remove", false), removeVolume));
+                // networks of a driver this host does not have: every network intent, open
+                String net1 = "a1".repeat(32);
+                String net2 = "a2".repeat(32);
+                UUID createNetwork = UUID.randomUUID();
+                NetworkCreateRequested create1 = new NetworkCreateRequested(net1, "ni-create", "nosuchdriver",
+                        "10.197.1.0/24", "10.197.1.1", "", true, Map.of(), Map.of());
+                store.append(StreamId.network(net1), ExpectedVersion.noStream(), List.of(create1), ALICE, createNetwork);
+                left.add(new Left(StreamId.network(net1), create1, createNetwork));
+                store.append(StreamId.network(net2), ExpectedVersion.noStream(), List.of(
+                        new NetworkCreateRequested(net2, "ni-other", "nosuchdriver", "10.197.2.0/24", "10.197.2.1", "",
+                                true, Map.of(), Map.of()), new NetworkCreated(net2)), ALICE, UUID.randomUUID());
+                String member = "a3".repeat(32);
+                NetworkEndpoint endpoint = new NetworkEndpoint("e".repeat(64), "eth0", "10.197.2.2", 24,
+                        "02:42:0a:c5:02:02", List.of(), List.of());
+                for (Event intent : List.<Event>of(new ContainerConnectRequested(net2, member, endpoint),
+                        new ContainerDisconnectRequested(net2, member, false, true), new NetworkRemoveRequested(net2))) {
+                    UUID open = UUID.randomUUID();
+                    store.append(StreamId.network(net2), ExpectedVersion.any(), List.of(intent), ALICE, open);
+                    left.add(new Left(StreamId.network(net2), (Intent) intent, open));
+                }
                 // a build the service stopped in the middle of: its stream and its correlation are the build's id
                 UUID build = UUID.randomUUID();
                 BuildRequested requested = new BuildRequested(build.toString(), "Dockerfile", "sha256:" + "d".repeat(64),

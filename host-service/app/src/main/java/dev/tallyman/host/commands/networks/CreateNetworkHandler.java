@@ -123,11 +123,11 @@ public final class CreateNetworkHandler {
 
     /**
      * At boot: the network is on the record; has the driver make its kernel objects again (repeat-safe), and
-     * records the outcome if the create itself was interrupted.
+     * records the outcome if the create itself was interrupted, in {@code closing}: the create request's story.
      */
-    public void finishAgain(NetworkView view) {
+    public void finishAgain(NetworkView view, CommandContext closing) {
         if (view.state() == NetworkView.NetworkState.CREATING) {
-            finish(view.id(), CommandContext.system("reconcile"));
+            finish(view.id(), closing);
             return;
         }
         drivers.find(view.driver()).ifPresent(d -> d.createNetwork(NetworkDrivers.specOf(view)));

@@ -63,7 +63,7 @@ public final class PredefinedNetworks {
         Optional<NetworkView> existing = journal.projections().read(p -> p.networks().byName(name));
         if (existing.isPresent()) {
             // Repeat-safe: repairs a bridge a reboot (or ops/tallyman down) took away.
-            create.finishAgain(existing.get());
+            create.finishAgain(existing.get(), CommandContext.system("reconcile"));
             return;
         }
         String id = create.handle(command.get(), context);
