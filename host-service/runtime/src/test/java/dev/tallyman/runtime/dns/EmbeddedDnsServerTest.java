@@ -44,12 +44,24 @@ class EmbeddedDnsServerTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new FakeUpstream();
-        port = freeUdpPort();
-        server = new EmbeddedDnsServer(
-                (listen, name) -> NAMES.getOrDefault(listen, Map.of()).getOrDefault(name, List.of()),
-                List.of(upstream.address()), Duration.ofMillis(500), port);
-        server.start(RED);
-        server.start(BLUE);
+        // A port free for UDP may have its TCP twin taken by a connection of anything else on the machine: the
+        // server needs both, so a clash is tried again on another port.
+        for (int attempt = 1; ; attempt++) {
+            port = freeUdpPort();
+            server = new EmbeddedDnsServer(
+                    (listen, name) -> NAMES.getOrDefault(listen, Map.of()).getOrDefault(name, List.of()),
+                    List.of(upstream.address()), Duration.ofMillis(500), port);
+            try {
+                server.start(RED);
+                server.start(BLUE);
+                return;
+            } catch (IOException e) {
+                server.close();
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @AfterEach
@@ -124,8 +136,19 @@ class EmbeddedDnsServerTest {
         InetSocketAddress silent = upstream.address();
         server.close();
         upstream.close(); // nothing answers on its port any more
-        server = new EmbeddedDnsServer((listen, name) -> List.of(), List.of(silent), Duration.ofMillis(300), port);
-        server.start(RED);
+        for (int attempt = 1; ; attempt++) {
+            port = freeUdpPort();
+            server = new EmbeddedDnsServer((listen, name) -> List.of(), List.of(silent), Duration.ofMillis(300), port);
+            try {
+                server.start(RED);
+                break;
+            } catch (IOException e) {
+                server.close();
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
 
         Reply reply = askUdp(RED, 8, "example.test", DnsMessage.TYPE_A);
 
@@ -264,9 +287,22 @@ class EmbeddedDnsServerTest {
         final int port;
 
         FakeUpstream() throws IOException {
-            socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
-            port = socket.getLocalPort();
-            tcp = new java.net.ServerSocket(port, 8, InetAddress.getByName("127.0.0.1"));
+            DatagramSocket udp = null;
+            java.net.ServerSocket stream = null;
+            for (int attempt = 1; stream == null; attempt++) {
+                udp = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+                try {
+                    stream = new java.net.ServerSocket(udp.getLocalPort(), 8, InetAddress.getByName("127.0.0.1"));
+                } catch (IOException e) {
+                    udp.close(); // its TCP twin is taken: another port
+                    if (attempt == 20) {
+                        throw e;
+                    }
+                }
+            }
+            socket = udp;
+            port = udp.getLocalPort();
+            tcp = stream;
             thread = new Thread(this::serve, "fake-upstream");
             thread.setDaemon(true);
             thread.start();
