@@ -133,6 +133,7 @@ public class Engine {
         restartPolicies.startWith(start);
         CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage, net.chooser());
         KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
+        kill.awaitDeathsWith(waits);
         StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
 
         CreateVolumeHandler createVolume = new CreateVolumeHandler(journal, volumeDrivers);
