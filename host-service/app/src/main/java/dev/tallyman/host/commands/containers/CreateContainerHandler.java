@@ -148,16 +148,17 @@ public final class CreateContainerHandler {
                 s.restartPolicy(), s.stopSignal(), s.stopTimeout(), limits, s.security(), s.tmpfs(), s.logOptions(), s.stdinOnce());
     }
 
-    /** Image variables first; a request variable replaces the image's of the same name; "KEY" alone keeps KEY out. */
+    /**
+     * Image variables first; a request variable replaces the image's of the same name. "KEY" alone stays in the
+     * config as Docker keeps it (inspect shows it) and replaces the image's KEY; the process gets no KEY at all.
+     */
     static List<String> mergeEnv(List<String> image, List<String> request) {
         Map<String, String> merged = new LinkedHashMap<>();
         for (String entry : image) {
             merged.put(keyOf(entry), entry);
         }
         for (String entry : request) {
-            if (entry.contains("=")) {
-                merged.put(keyOf(entry), entry);
-            }
+            merged.put(keyOf(entry), entry);
         }
         if (!merged.containsKey("PATH")) {
             merged.put("PATH", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
