@@ -158,7 +158,7 @@ public final class ContainerApi {
                 body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()),
                 MountJson.requested(body, host),
                 host.volumesFrom() == null ? List.of() : host.volumesFrom());
-        String id = create.handle(command, request.commandContext());
+        String id = create.handle(command, CreateOptionsJson.optionsOf(host), request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
         }
@@ -272,6 +272,7 @@ public final class ContainerApi {
                 launcher.rootfs(c.id()).toString(), storageDriver, List.of());
         ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
         MountJson.decorate(body, c.spec(), this::volume);
+        InspectDefaults.fill(body, c.spec());
         request.json(200, body);
     }
 
@@ -398,6 +399,10 @@ public final class ContainerApi {
         ContainerView c = finder.require(request.path("name"));
         boolean tty = c.spec().tty();
         handlers.attach().attached(c.id(), request.flag("stdin") && c.spec().openStdin(), request.commandContext());
+        if (request.flag("logs") && !request.flag("stream")) {
+            replayLogs(request, c);
+            return;
+        }
         if ((request.flag("stdin") && c.spec().openStdin()) || tty) {
             attachSession(request, c);
             return;
@@ -418,6 +423,25 @@ public final class ContainerApi {
                     out.accept(Frames.frame(streamOf(entry), entry.bytes()));
                 }
             }, () -> !exit.isDone() && !gone.get());
+        }
+        hijack.end();
+    }
+
+    /**
+     * attach with logs=1 and stream=0: the output so far, from the json-file log, then the end, as Docker answers
+     * (docker-py's {@code attach(logs=True, stream=False)} reads it so). With --log-driver none there is none.
+     */
+    private void replayLogs(ApiRequest request, ContainerView c) {
+        boolean tty = c.spec().tty();
+        boolean wantOut = request.flag("stdout");
+        boolean wantErr = request.flag("stderr");
+        Hijack hijack = Hijack.start(request, Frames.contentType(tty, request.version()));
+        if (c.spec().options().keepsLogs()) {
+            for (LogEntry entry : jsonLogs.read(launcher.jsonLogPath(c.id()), Optional.empty(), Optional.empty(), OptionalInt.empty())) {
+                if ((entry.stream() == LogEntry.Stream.STDOUT && wantOut) || (entry.stream() == LogEntry.Stream.STDERR && wantErr)) {
+                    hijack.write(tty ? Buffer.buffer(entry.bytes()) : Frames.frame(streamOf(entry), entry.bytes()));
+                }
+            }
         }
         hijack.end();
     }
@@ -576,6 +600,10 @@ public final class ContainerApi {
 
     private void logs(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
+        if (!c.spec().options().keepsLogs()) {
+            // Docker's ErrReadLogsNotSupported, a 501: --log-driver none keeps nothing to read.
+            throw new EngineException(EngineException.Kind.NOT_IMPLEMENTED, "configured logging driver does not support reading");
+        }
         boolean wantOut = request.flag("stdout");
         boolean wantErr = request.flag("stderr");
         if (!wantOut && !wantErr) {

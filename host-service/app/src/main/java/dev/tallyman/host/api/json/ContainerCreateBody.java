@@ -65,11 +65,12 @@ public record ContainerCreateBody(
             boolean publishAllPorts,
             List<String> binds,
             List<MountBody> mounts,
-            List<String> volumesFrom) {
+            List<String> volumesFrom,
+            List<String> groupAdd) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null);
         }
     }
 

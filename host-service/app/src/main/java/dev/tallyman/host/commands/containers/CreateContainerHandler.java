@@ -57,6 +57,12 @@ public final class CreateContainerHandler {
 
     /** @return the new container's id */
     public String handle(CreateContainer command, CommandContext context) {
+        return handle(command, dev.tallyman.audit.event.ContainerOptions.DEFAULT, context);
+    }
+
+    /** @param options the settings beyond {@link CreateContainer}'s: log driver, --group-add */
+    public String handle(CreateContainer command, dev.tallyman.audit.event.ContainerOptions options, CommandContext context) {
+        LogDrivers.validate(options.logDriver());
         ContainerNetworkChoice network = networks == null ? ContainerNetworkChoice.legacy(networkMode(command.networkMode()))
                 : networks.choose(command);
         String networkMode = network.mode();
@@ -73,6 +79,7 @@ public final class CreateContainerHandler {
         if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
             spec = spec.withHostname(network.hostname().get());
         }
+        spec = spec.withOptions(options);
         ContainerSpec chosenSpec = spec;
         if (chosenSpec.entrypoint().isEmpty() && chosenSpec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");

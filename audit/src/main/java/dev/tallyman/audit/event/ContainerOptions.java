@@ -1,0 +1,24 @@
+package dev.tallyman.audit.event;
+
+import java.util.List;
+
+/**
+ * Settings of {@code docker create} that clients of the Docker API rely on and that came after the container spec's
+ * first fields (issue 15). Kept in one record so that a new one is a field here, not another spec component.
+ *
+ * @param logDriver --log-driver: "json-file" (kept and served) or "none" (nothing kept); null in older events
+ * @param groupAdd  --group-add: extra groups of the container's process, by name or number; null in older events
+ */
+public record ContainerOptions(String logDriver, List<String> groupAdd) {
+    public static final ContainerOptions DEFAULT = new ContainerOptions("json-file", List.of());
+
+    public ContainerOptions {
+        logDriver = logDriver == null || logDriver.isEmpty() ? "json-file" : logDriver;
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+    }
+
+    /** --log-driver none: the container's output is neither kept nor served. */
+    public boolean keepsLogs() {
+        return !logDriver.equals("none");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.tallyman.host.api;
+
+import dev.tallyman.audit.event.ContainerOptions;
+import dev.tallyman.host.api.json.ContainerCreateBody;
+
+/** Reads the create body's later settings (log driver, --group-add) into {@link ContainerOptions}. */
+final class CreateOptionsJson {
+    private CreateOptionsJson() {
+    }
+
+    static ContainerOptions optionsOf(ContainerCreateBody.HostConfig host) {
+        String driver = host.logConfig() == null ? null : host.logConfig().type();
+        return new ContainerOptions(driver, host.groupAdd());
+    }
+}

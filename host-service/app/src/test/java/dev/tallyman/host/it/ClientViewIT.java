@@ -1,0 +1,140 @@
+package dev.tallyman.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Containers as programs written against Docker see them (issue 15): the docker CLI where it has the feature,
+ * docker-py (Debian's python3-docker) where a client program's call is the point.
+ */
+class ClientViewIT extends ContainerItSupport {
+
+    @Override
+    protected String instanceName() {
+        return "api-client";
+    }
+
+    @Test
+    void removalOfARunningContainerIsRefusedInDockersWords() {
+        String id = ok("run", "-d", "--name", "busy", "busybox", "sleep", "600").trim();
+
+        CommandResult refused = exits(1, "rm", "busy");
+        assertThat(refused.stderr()).contains("You cannot remove a running container " + id
+                + ". Stop the container before attempting removal or force remove");
+        assertThat(lastRefusal()).startsWith("DELETE /containers/:name busy 409");
+        assertThat(inspect("{{.State.Status}}", "busy")).isEqualTo("running");
+        ok("rm", "-f", "busy");
+    }
+
+    @Test
+    void aContainerBetweenRestartsIsNotRemovedWithoutForce() {
+        ok("run", "-d", "--name", "flappy", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2; exit 3");
+        // Through several deaths and restarts, rm without force never takes it: not while running, not between runs.
+        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        int tries = 0;
+        while (System.nanoTime() < until) {
+            CommandResult refused = exits(1, "rm", "flappy");
+            assertThat(refused.stderr()).containsPattern("You cannot remove a (running|restarting) container ");
+            tries++;
+        }
+        assertThat(tries).isGreaterThan(3);
+        assertThat(Integer.parseInt(inspect("{{.RestartCount}}", "flappy"))).isPositive();
+        ok("rm", "-f", "flappy");
+        assertThat(tallyman.docker("inspect", "flappy").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void killReturnsOnceTheContainerIsDeadWith137() {
+        for (int i = 0; i < 5; i++) {
+            String name = "victim" + i;
+            ok("run", "-d", "--name", name, "busybox", "sleep", "600");
+            ok("kill", name);
+            // Right after kill returns, as a client reads it: not running, killed by SIGKILL, removable.
+            assertThat(inspect("{{.State.Running}} {{.State.Status}} {{.State.ExitCode}}", name)).isEqualTo("false exited 137");
+            ok("rm", name);
+        }
+    }
+
+    @Test
+    void anExitedContainerIsCommittedWithoutPause() {
+        ok("run", "--name", "maker", "busybox", "sh", "-c", "echo made > /made");
+        ok("commit", "maker", "made:1");
+        assertThat(ok("run", "--rm", "made:1", "cat", "/made")).isEqualTo("made\n");
+        ok("rm", "maker");
+        ok("rmi", "made:1");
+    }
+
+    @Test
+    void anEnvEntryWithoutValueIsKeptInTheConfigAndUnsetInTheProcess() {
+        ok("create", "--name", "envy", "-e", "TALLYMAN_IT_NEVER_SET", "-e", "GIVEN=1", "busybox", "env");
+        assertThat(inspect("{{json .Config.Env}}", "envy")).contains("\"TALLYMAN_IT_NEVER_SET\"", "\"GIVEN=1\"");
+        String env = ok("start", "-a", "envy");
+        assertThat(env).contains("GIVEN=1").doesNotContain("TALLYMAN_IT_NEVER_SET");
+        ok("rm", "envy");
+    }
+
+    @Test
+    void anUnknownLogDriverIsRefusedAndNoneKeepsNothing() {
+        CommandResult refused = exits(125, "run", "--name", "badlog", "--log-driver", "bogus", "busybox", "true");
+        assertThat(refused.stderr()).contains("logger: no log driver named 'bogus' is registered");
+        assertThat(lastRefusal()).startsWith("POST /containers/create").contains(" 400 ");
+        assertThat(tallyman.docker("inspect", "badlog").exitCode()).isEqualTo(1);
+
+        ok("run", "--name", "quiet", "--log-driver", "none", "busybox", "echo", "unheard");
+        assertThat(inspect("{{.HostConfig.LogConfig.Type}}|{{.LogPath}}", "quiet")).isEqualTo("none|");
+        CommandResult logs = exits(1, "logs", "quiet");
+        assertThat(logs.stderr()).contains("configured logging driver does not support reading");
+        ok("rm", "quiet");
+    }
+
+    @Test
+    void groupAddGivesTheProcessTheGroups() {
+        String groups = ok("run", "--rm", "--group-add", "1234", "--group-add", "4321", "busybox", "id", "-G");
+        assertThat(List.of(groups.trim().split(" "))).contains("0", "1234", "4321");
+        ok("create", "--name", "grouped", "--group-add", "1234", "busybox", "true");
+        assertThat(inspect("{{json .HostConfig.GroupAdd}}", "grouped")).isEqualTo("[\"1234\"]");
+        ok("rm", "grouped");
+    }
+
+    @Test
+    void attachWithLogsAndNoStreamAnswersTheOutputSoFar() {
+        String id = ok("run", "-d", "--name", "talker", "busybox", "sh", "-c", "echo one; echo two >&2; sleep 600").trim();
+        eventually(Duration.ofSeconds(10), () -> ok("logs", "talker"), s -> s.contains("one"));
+        String script = String.join("\n",
+                "import docker, sys",
+                "api = docker.APIClient(base_url=sys.argv[1], version='1.41')",
+                "out = api.attach(sys.argv[2], stdout=True, stderr=True, stream=False, logs=True)",
+                "sys.stdout.write(out.decode())");
+        CommandResult result = Shell.run(List.of("python3", "-c", script, tallyman.dockerHost(), id), Map.of(), null, 60);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("one\n").contains("two\n");
+        ok("rm", "-f", "talker");
+    }
+
+    @Test
+    void inspectHasTheFieldsDockerAlwaysSends() {
+        ok("create", "--name", "shape", "busybox", "true");
+        String host = inspect("{{json .HostConfig}}", "shape");
+        for (String key : List.of("VolumesFrom", "DeviceCgroupRules", "PidMode", "UTSMode", "Isolation", "MemorySwappiness",
+                "Runtime", "VolumeDriver", "GroupAdd", "ShmSize", "IpcMode")) {
+            assertThat(host).as(key).contains("\"" + key + "\":");
+        }
+        assertThat(inspect("{{.HostConfig.Runtime}}|{{.HostConfig.PidMode}}|{{.NetworkSettings.MacAddress}}|", "shape"))
+                .startsWith("runc||");
+        // docker-py indexes them without checking
+        String script = String.join("\n",
+                "import docker, sys",
+                "c = docker.DockerClient(base_url=sys.argv[1]).containers.get('shape')",
+                "h = c.attrs['HostConfig']",
+                "print(h['VolumesFrom'], h['DeviceCgroupRules'], h['MemorySwappiness'], repr(h['Isolation']),"
+                        + " repr(c.attrs['NetworkSettings']['MacAddress']))");
+        CommandResult result = Shell.run(List.of("python3", "-c", script, tallyman.dockerHost()), Map.of(), null, 60);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).startsWith("None None None ''");
+        ok("rm", "shape");
+    }
+}
