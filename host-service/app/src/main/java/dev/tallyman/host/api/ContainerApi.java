@@ -436,6 +436,10 @@ public final class ContainerApi {
         boolean wantOut = request.flag("stdout");
         boolean wantErr = request.flag("stderr");
         Hijack hijack = Hijack.start(request, Frames.contentType(tty, request.version()));
+        // docker-py parses the 101 through a buffered reader and then reads the raw socket: bytes that arrive
+        // together with the headers sit in that buffer and are lost. A replay is ready at once (a stream is not),
+        // so give the client a moment to finish with the headers.
+        sleepQuietly(100);
         if (c.spec().options().keepsLogs()) {
             for (LogEntry entry : jsonLogs.read(launcher.jsonLogPath(c.id()), Optional.empty(), Optional.empty(), OptionalInt.empty())) {
                 if ((entry.stream() == LogEntry.Stream.STDOUT && wantOut) || (entry.stream() == LogEntry.Stream.STDERR && wantErr)) {
@@ -444,6 +448,14 @@ public final class ContainerApi {
             }
         }
         hijack.end();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

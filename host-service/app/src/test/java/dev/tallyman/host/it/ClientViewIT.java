@@ -109,6 +109,21 @@ class ClientViewIT extends ContainerItSupport {
                 "api = docker.APIClient(base_url=sys.argv[1], version='1.41')",
                 "out = api.attach(sys.argv[2], stdout=True, stderr=True, stream=False, logs=True)",
                 "sys.stdout.write(out.decode())");
+        // The wire first: a raw socket, the whole answer, frames after the 101.
+        String raw = String.join("\n",
+                "import socket, sys",
+                "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1][len('unix://'):])",
+                "s.sendall(('POST /v1.41/containers/%s/attach?logs=1&stream=0&stdout=1&stderr=1 HTTP/1.1\\r\\n'"
+                        + " 'Host: d\\r\\nConnection: Upgrade\\r\\nUpgrade: tcp\\r\\nContent-Length: 0\\r\\n\\r\\n' % sys.argv[2]).encode())",
+                "data = b''",
+                "while True:",
+                "    chunk = s.recv(65536)",
+                "    if not chunk: break",
+                "    data += chunk",
+                "print(repr(data))");
+        CommandResult wire = Shell.run(List.of("python3", "-c", raw, tallyman.dockerHost(), id), Map.of(), null, 60);
+        assertThat(wire.stdout()).as(wire.toString()).contains("101 UPGRADED", "\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x04one\\n",
+                "\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x04two\\n");
         CommandResult result = Shell.run(List.of("python3", "-c", script, tallyman.dockerHost(), id), Map.of(), null, 60);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("one\n").contains("two\n");
