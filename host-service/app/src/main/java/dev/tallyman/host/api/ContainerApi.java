@@ -359,13 +359,28 @@ public final class ContainerApi {
 
     /** docker wait, and the CLI's wait during docker run: answers when the condition is met. */
     private void await(ApiRequest request) throws Exception {
-        ContainerView c = finder.require(request.path("name"));
         ContainerWaits.Condition condition = switch (request.query("condition", "not-running")) {
             case "", "not-running" -> ContainerWaits.Condition.NOT_RUNNING;
             case "next-exit" -> ContainerWaits.Condition.NEXT_EXIT;
             case "removed" -> ContainerWaits.Condition.REMOVED;
             default -> throw EngineException.invalid("invalid condition: " + request.query("condition", ""));
         };
+        String reference = request.path("name");
+        ContainerView c;
+        try {
+            c = finder.require(reference);
+        } catch (EngineException e) {
+            Optional<ContainerWaits.Exit> gone = e.kind() == EngineException.Kind.NOT_FOUND
+                    && condition == ContainerWaits.Condition.REMOVED ? waits.removedExit(reference) : Optional.empty();
+            if (gone.isEmpty()) {
+                throw e;
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("StatusCode", gone.get().exitCode());
+            answer.put("Error", null);
+            request.json(200, answer);
+            return;
+        }
         CompletableFuture<ContainerWaits.Exit> exit = waits.register(projections, c.id(), condition);
         // The CLI reads the headers before the container ends; send them now so it does not time out.
         HttpServerResponse response = request.response();

@@ -152,4 +152,17 @@ class ClientViewIT extends ContainerItSupport {
         assertThat(result.stdout()).startsWith("None None None ''");
         ok("rm", "shape");
     }
+
+    @Test
+    void waitForRemovalOfAnAlreadyRemovedRmContainerAnswersItsExitCode() {
+        String id = ok("run", "-d", "--rm", "--name", "brief", "busybox", "sh", "-c", "exit 7").trim();
+        eventually(Duration.ofSeconds(10), () -> tallyman.docker("inspect", id).exitCode(), code -> code == 1);
+        CommandResult byName = tallyman.api("POST", "/v1.41/containers/brief/wait?condition=removed", null);
+        assertThat(byName.stdout()).contains("\"StatusCode\":7").endsWith("200");
+        CommandResult byId = tallyman.api("POST", "/v1.41/containers/" + id.substring(0, 12) + "/wait?condition=removed", null);
+        assertThat(byId.stdout()).contains("\"StatusCode\":7").endsWith("200");
+        // Other conditions, and containers that never were, still get Docker's 404.
+        assertThat(tallyman.api("POST", "/v1.41/containers/brief/wait", null).stdout()).contains("No such container: brief").endsWith("404");
+        assertThat(tallyman.api("POST", "/v1.41/containers/never/wait?condition=removed", null).stdout()).endsWith("404");
+    }
 }
