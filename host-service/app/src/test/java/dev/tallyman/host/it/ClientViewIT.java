@@ -165,4 +165,35 @@ class ClientViewIT extends ContainerItSupport {
         assertThat(tallyman.api("POST", "/v1.41/containers/brief/wait", null).stdout()).contains("No such container: brief").endsWith("404");
         assertThat(tallyman.api("POST", "/v1.41/containers/never/wait?condition=removed", null).stdout()).endsWith("404");
     }
+
+    @Test
+    void distributionInspectAsksTheRegistry() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("api-client-registry");
+        TestRegistry registry = TestRegistry.open(dir);
+        try {
+            String name = registry.host() + "/team/dist:v1";
+            ok("tag", "busybox", name);
+            String pushed = ok("push", name);
+            String digest = pushed.replaceAll("(?s).*v1: digest: (sha256:[0-9a-f]{64}).*", "$1");
+            CommandResult answer = tallyman.api("GET", "/v1.41/distribution/" + name + "/json", null);
+            assertThat(answer.stdout()).endsWith("200").contains(
+                    "{\"Descriptor\":{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest + "\",",
+                    "\"Platforms\":[{\"architecture\":\"amd64\",\"os\":\"linux\"}]}");
+            // docker-py's get_registry_data reads the same answer
+            String script = String.join("\n",
+                    "import docker, sys",
+                    "d = docker.DockerClient(base_url=sys.argv[1], version='1.41').images.get_registry_data(sys.argv[2])",
+                    "print(d.id, d.has_platform('linux/amd64'))");
+            CommandResult py = Shell.run(List.of("python3", "-c", script, tallyman.dockerHost(), name), Map.of(), null, 60);
+            assertThat(py.stdout()).as(py.toString()).isEqualTo(digest + " True\n");
+            CommandResult missing = tallyman.api("GET", "/v1.41/distribution/" + registry.host() + "/team/dist:nope/json", null);
+            assertThat(missing.stdout()).endsWith("404").contains("manifest unknown");
+        } finally {
+            registry.close();
+            Shell.run("rm", "-rf", dir.toString());
+        }
+        CommandResult unreachable = tallyman.api("GET", "/v1.41/distribution/127.0.0.1:1/team/dist:v1/json", null);
+        assertThat(unreachable.stdout()).doesNotEndWith("200").contains("127.0.0.1:1");
+        System.out.println("unreachable registry: " + unreachable.stdout());
+    }
 }
