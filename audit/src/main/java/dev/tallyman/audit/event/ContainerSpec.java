@@ -76,6 +76,14 @@ public record ContainerSpec(
                 stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, null);
     }
 
+    /** This spec after docker update: new limits and restart policy. */
+    public ContainerSpec withUpdate(ContainerLimits newLimits, RestartPolicy newRestartPolicy) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, newRestartPolicy, stopSignal, stopTimeout, newLimits, security,
+                tmpfs, logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom,
+                options);
+    }
+
     /** This spec with its later settings replaced. */
     public ContainerSpec withOptions(ContainerOptions newOptions) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,

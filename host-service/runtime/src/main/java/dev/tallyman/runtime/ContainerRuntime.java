@@ -170,6 +170,19 @@ public final class ContainerRuntime {
         runc("pause", id, List.of("pause", id));
     }
 
+    /**
+     * {@code runc update}: changes a running container's cgroup limits. Each flag is given as is (the caller
+     * passes only what changes), e.g. {@code --memory 67108864}.
+     *
+     * @throws ContainerRuntimeException with runc's message, e.g. a memory limit below the current usage
+     */
+    public void update(String id, List<String> flags) {
+        List<String> args = new ArrayList<>(List.of("update"));
+        args.addAll(flags);
+        args.add(id);
+        runc("update", id, args);
+    }
+
     /** {@code runc resume}: thaws a paused container. */
     public void resume(String id) {
         runc("resume", id, List.of("resume", id));

@@ -218,6 +218,7 @@ final class DockerEvents {
         if (c instanceof ContainerExecDied) return "exec_die";
         if (c instanceof ContainerExecCreated e) return "exec_create: " + String.join(" ", e.command());
         if (c instanceof ContainerAttached) return "attach";
+        if (c instanceof ContainerEvent.ContainerUpdated) return "update";
         return null;
     }
 }

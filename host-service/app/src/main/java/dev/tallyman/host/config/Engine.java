@@ -161,6 +161,8 @@ public class Engine {
         new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
         ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
+        new dev.tallyman.host.api.ContainerUpdateApi(
+                new dev.tallyman.host.commands.containers.UpdateContainerHandler(journal, finder, runtime)).register(api);
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal)), tools, waits, launcher, storage, lookup, clock).register(api);

@@ -196,4 +196,32 @@ class ClientViewIT extends ContainerItSupport {
         assertThat(unreachable.stdout()).doesNotEndWith("200").contains("127.0.0.1:1");
         System.out.println("unreachable registry: " + unreachable.stdout());
     }
+
+    @Test
+    void updateChangesARunningContainersLimitsAndRestartPolicy() {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        String id = ok("run", "-d", "--name", "grow", "-m", "32m", "busybox", "sleep", "600").trim();
+        ok("update", "--memory", "64m", "--memory-swap", "128m", "--cpus", "0.5", "--pids-limit", "50",
+                "--restart", "on-failure:3", "grow");
+        assertThat(inspect("{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}"
+                + " {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}", "grow"))
+                .isEqualTo("67108864 134217728 500000000 50 on-failure:3");
+        // The kernel has them too, as the container sees its own cgroups.
+        assertThat(ok("exec", "grow", "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes").trim()).isEqualTo("67108864");
+        assertThat(ok("exec", "grow", "cat", "/sys/fs/cgroup/pids/pids.max").trim()).isEqualTo("50");
+        assertThat(ok("exec", "grow", "sh", "-c", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us || cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us").trim())
+                .isEqualTo("50000");
+        assertThat(events(id)).anyMatch(e -> e.equals("container.update-requested SOCKET root"))
+                .anyMatch(e -> e.equals("container.updated SOCKET root"));
+        assertThat(dockerEvents(since, "container=" + id, "{{.Action}}")).contains("update");
+
+        // Docker's refusals: a restart policy on an --rm container, a memory limit above the swap already set.
+        ok("create", "--name", "once", "--rm", "busybox", "true");
+        assertThat(exits(1, "update", "--restart", "always", "once").stderr())
+                .contains("Restart policy cannot be updated because AutoRemove is enabled for the container");
+        assertThat(exits(1, "update", "--memory", "512m", "grow").stderr())
+                .contains("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time");
+        assertThat(lastRefusal()).startsWith("POST /containers/:name/update grow 400");
+        ok("rm", "-f", "grow", "once");
+    }
 }
