@@ -131,6 +131,19 @@ public sealed interface ContainerEvent extends Event {
     record ContainerUpdateFailed(String containerId, String reason) implements ContainerEvent {
     }
 
+    /**
+     * A probe changed the container's health: its status, or its count of failures in a row. Actor: Tallyman's
+     * health checker. Probes that change nothing are not recorded.
+     *
+     * @param exitCode the probe's exit code (-1: it ran out of time or could not run)
+     * @param output what the probe printed, cut to 4 KiB as Docker keeps it
+     */
+    @EventType("container.health-changed")
+    record ContainerHealthChanged(String containerId, String status, String previousStatus, int failingStreak,
+                                  int exitCode, String output, Instant probeStart, Instant probeEnd)
+            implements ContainerEvent {
+    }
+
     @EventType("container.restart-scheduled")
     record ContainerRestartScheduled(String containerId, int attempt, long delayMillis) implements ContainerEvent {
     }

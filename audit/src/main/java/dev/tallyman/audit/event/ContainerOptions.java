@@ -8,9 +8,19 @@ import java.util.List;
  *
  * @param logDriver --log-driver: "json-file" (kept and served) or "none" (nothing kept); null in older events
  * @param groupAdd  --group-add: extra groups of the container's process, by name or number; null in older events
+ * @param health    the health check in effect (image's HEALTHCHECK and --health-*); null when there is none
  */
-public record ContainerOptions(String logDriver, List<String> groupAdd) {
-    public static final ContainerOptions DEFAULT = new ContainerOptions("json-file", List.of());
+public record ContainerOptions(String logDriver, List<String> groupAdd, HealthConfig health) {
+    public static final ContainerOptions DEFAULT = new ContainerOptions("json-file", List.of(), null);
+
+    public ContainerOptions(String logDriver, List<String> groupAdd) {
+        this(logDriver, groupAdd, null);
+    }
+
+    /** These options with the health check in effect. */
+    public ContainerOptions withHealth(HealthConfig newHealth) {
+        return new ContainerOptions(logDriver, groupAdd, newHealth);
+    }
 
     public ContainerOptions {
         logDriver = logDriver == null || logDriver.isEmpty() ? "json-file" : logDriver;

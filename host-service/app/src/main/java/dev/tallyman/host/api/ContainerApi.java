@@ -158,7 +158,7 @@ public final class ContainerApi {
                 body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()),
                 MountJson.requested(body, host),
                 host.volumesFrom() == null ? List.of() : host.volumesFrom());
-        String id = create.handle(command, CreateOptionsJson.optionsOf(host), request.commandContext());
+        String id = create.handle(command, CreateOptionsJson.optionsOf(body, host), request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
         }
@@ -226,6 +226,7 @@ public final class ContainerApi {
                 .filter(c -> filters.matchesAny("expose", exp -> c.spec().exposedPorts().stream()
                         .anyMatch(p -> ContainerNetworkJson.portMatches(exp, p))))
                 .filter(c -> filters.matchesAny("volume", v -> dev.tallyman.host.commands.volumes.VolumeUsers.matchesFilter(c, v)))
+                .filter(c -> filters.matchesAny("health", h -> h.equals(HealthJson.filterValue(healthOf(c)))))
                 .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
                 .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
                 .toList();
@@ -239,6 +240,9 @@ public final class ContainerApi {
             Map<String, Object> row = ContainerJson.summary(c, now);
             ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
             row.put("Mounts", MountJson.points(c.spec(), this::volume));
+            if (c.state() == ContainerState.RUNNING && row.get("Status") instanceof String st) {
+                row.put("Status", st + HealthJson.statusSuffix(healthOf(c)));
+            }
             if (size) {
                 long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
                 long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
@@ -273,7 +277,12 @@ public final class ContainerApi {
         ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
         MountJson.decorate(body, c.spec(), this::volume);
         InspectDefaults.fill(body, c.spec());
+        HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
         request.json(200, body);
+    }
+
+    private Optional<dev.tallyman.host.projections.HealthProjection.Health> healthOf(ContainerView c) {
+        return projections.read(p -> p.health().of(c.id()));
     }
 
     /** The networks the container belongs to, in the order it joined them. */

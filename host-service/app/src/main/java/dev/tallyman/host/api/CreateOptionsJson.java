@@ -8,8 +8,11 @@ final class CreateOptionsJson {
     private CreateOptionsJson() {
     }
 
-    static ContainerOptions optionsOf(ContainerCreateBody.HostConfig host) {
+    static ContainerOptions optionsOf(ContainerCreateBody body, ContainerCreateBody.HostConfig host) {
         String driver = host.logConfig() == null ? null : host.logConfig().type();
-        return new ContainerOptions(driver, host.groupAdd());
+        ContainerCreateBody.HealthcheckBody h = body.healthcheck();
+        dev.tallyman.audit.event.HealthConfig health = h == null ? null
+                : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
+        return new ContainerOptions(driver, host.groupAdd(), health);
     }
 }

@@ -152,6 +152,7 @@ public class Engine {
         net.reconcile();
         new VolumeReconciler(journal, volumeDrivers, volumeMounter).run();
         projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
+        new dev.tallyman.host.commands.containers.HealthMonitor(journal, finder, runtime).resumeAtBoot();
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new Jdk8Module())

@@ -88,6 +88,9 @@ public final class ContainerProjection {
                     view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateFailed) {
             put(view.withPending("", version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerHealthChanged) {
+            // Health is folded by HealthStates; the view only moves its version on.
+            put(view.withPending(view.pendingIntent(), version));
         } else if (event instanceof ContainerRestartScheduled e) {
             put(view.withRestart(e.attempt(), version));
         } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn

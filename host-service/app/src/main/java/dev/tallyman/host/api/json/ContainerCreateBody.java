@@ -35,7 +35,14 @@ public record ContainerCreateBody(
         HostConfig hostConfig,
         Map<String, Object> exposedPorts,
         NetworkingConfig networkingConfig,
-        Map<String, Object> volumes) {
+        Map<String, Object> volumes,
+        HealthcheckBody healthcheck) {
+
+    /** Config.Healthcheck: durations in nanoseconds, zero for "inherit from the image / Docker's default". */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HealthcheckBody(List<String> test, long interval, long timeout, long startPeriod, int retries) {
+    }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -79,7 +79,7 @@ public final class CreateContainerHandler {
         if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
             spec = spec.withHostname(network.hostname().get());
         }
-        spec = spec.withOptions(options);
+        spec = spec.withOptions(options.withHealth(HealthChecks.inEffect(options.health(), imageConfig.config().healthcheck())));
         ContainerSpec chosenSpec = spec;
         if (chosenSpec.entrypoint().isEmpty() && chosenSpec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");
