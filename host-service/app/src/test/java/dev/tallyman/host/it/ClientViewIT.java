@@ -224,4 +224,58 @@ class ClientViewIT extends ContainerItSupport {
         assertThat(lastRefusal()).startsWith("POST /containers/:name/update grow 400");
         ok("rm", "-f", "grow", "once");
     }
+
+    @Test
+    void detachKeysFromTheClientsConfigFileDetach() throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.createTempDirectory("api-detach-config");
+        java.nio.file.Files.writeString(config.resolve("config.json"), "{\"detachKeys\": \"ctrl-x,y\"}");
+        try {
+            ok("run", "-dit", "--name", "keys", "busybox", "sh");
+            try (Terminal t = Terminal.open(tallyman, 24, 80, "--config " + config + " attach keys")) {
+                sleep(500);
+                t.type("echo k-$((1+1))\r");
+                t.await("k-2");
+                t.type("\u0018y");
+                t.exitCode(Duration.ofSeconds(20));
+                assertThat(t.screen()).contains("read escape sequence");
+            }
+            assertThat(inspect("{{.State.Status}}", "keys")).isEqualTo("running");
+            try (Terminal t = Terminal.open(tallyman, 24, 80, "--config " + config + " exec -it keys sh")) {
+                sleep(500);
+                t.type("echo e-$((2+2))\r");
+                t.await("e-4");
+                t.type("\u0018y");
+                t.exitCode(Duration.ofSeconds(20));
+                assertThat(t.screen()).contains("read escape sequence");
+            }
+            assertThat(inspect("{{.State.Status}}", "keys")).isEqualTo("running");
+        } finally {
+            tallyman.docker("rm", "-f", "keys");
+            Shell.run("rm", "-rf", config.toString());
+        }
+    }
+
+    @Test
+    void anExecIsFramedByItsOwnTtySettingNotTheStartRequests() {
+        String id = ok("run", "-d", "--name", "framer", "busybox", "sleep", "600").trim();
+        CommandResult created = tallyman.api("POST", "/v1.41/containers/" + id + "/exec",
+                "{\"Cmd\":[\"echo\",\"raw\"],\"Tty\":true,\"AttachStdout\":true,\"AttachStderr\":true}");
+        String execId = created.stdout().replaceAll("(?s).*\"Id\":\"([0-9a-f]+)\".*", "$1");
+        String raw = String.join("\n",
+                "import socket, sys",
+                "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1][len('unix://'):])",
+                "body = b'{\"Detach\":false,\"Tty\":false}'",
+                "s.sendall(('POST /v1.41/exec/%s/start HTTP/1.1\\r\\nHost: d\\r\\nConnection: Upgrade\\r\\nUpgrade: tcp\\r\\n'"
+                        + " 'Content-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n' % (sys.argv[2], len(body))).encode() + body)",
+                "data = b''",
+                "while True:",
+                "    chunk = s.recv(65536)",
+                "    if not chunk: break",
+                "    data += chunk",
+                "print(repr(data.split(b'\\r\\n\\r\\n', 1)[1]))");
+        CommandResult wire = Shell.run(List.of("python3", "-c", raw, tallyman.dockerHost(), execId), Map.of(), null, 60);
+        // A terminal's output is raw: no 8-byte stream header in front of it.
+        assertThat(wire.stdout()).as(wire.toString()).isEqualTo("b'raw\\r\\n'\n");
+        ok("rm", "-f", "framer");
+    }
 }
