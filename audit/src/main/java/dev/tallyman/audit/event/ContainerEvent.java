@@ -103,6 +103,47 @@ public sealed interface ContainerEvent extends Event {
     }
 
     /** The restart policy will start the container again; attempt counts from 1 (Docker's RestartCount). */
+    /**
+     * docker update: new limits and restart policy, in full (what the container has after the update). Intent
+     * before the cgroup is changed.
+     */
+    @EventType("container.update-requested")
+    record ContainerUpdateRequested(String containerId, ContainerSpec.ContainerLimits limits,
+                                    ContainerSpec.RestartPolicy restartPolicy) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerUpdated.class, ContainerUpdateFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerUpdateFailed(containerId, reason);
+        }
+    }
+
+    /** The update applied: a running container's cgroup has the limits; the spec has them for the next start. */
+    @EventType("container.updated")
+    record ContainerUpdated(String containerId, ContainerSpec.ContainerLimits limits,
+                            ContainerSpec.RestartPolicy restartPolicy) implements ContainerEvent {
+    }
+
+    @EventType("container.update-failed")
+    record ContainerUpdateFailed(String containerId, String reason) implements ContainerEvent {
+    }
+
+    /**
+     * A probe changed the container's health: its status, or its count of failures in a row. Actor: Tallyman's
+     * health checker. Probes that change nothing are not recorded.
+     *
+     * @param exitCode the probe's exit code (-1: it ran out of time or could not run)
+     * @param output what the probe printed, cut to 4 KiB as Docker keeps it
+     */
+    @EventType("container.health-changed")
+    record ContainerHealthChanged(String containerId, String status, String previousStatus, int failingStreak,
+                                  int exitCode, String output, Instant probeStart, Instant probeEnd)
+            implements ContainerEvent {
+    }
+
     @EventType("container.restart-scheduled")
     record ContainerRestartScheduled(String containerId, int attempt, long delayMillis) implements ContainerEvent {
     }

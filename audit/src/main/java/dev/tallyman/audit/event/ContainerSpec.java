@@ -29,6 +29,7 @@ import java.util.Map;
  * @param exposedPorts "80/tcp": the image's EXPOSE and --expose; null in older events
  * @param mounts binds, volumes and tmpfs mounts (-v, --mount, --volumes-from, image VOLUMEs); null in older events
  * @param volumesFrom --volumes-from as given ("db:ro"); null in older events
+ * @param options log driver, extra groups and other later settings; null in older events
  */
 public record ContainerSpec(
         String image,
@@ -58,7 +59,37 @@ public record ContainerSpec(
         Boolean publishAllPorts,
         List<String> exposedPorts,
         List<ContainerMount> mounts,
-        List<String> volumesFrom) {
+        List<String> volumesFrom,
+        ContainerOptions options) {
+
+    /** The fields before {@link ContainerOptions}; those take their defaults. */
+    public ContainerSpec(String image, String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
+                         String workingDir, String user, String hostname, Map<String, String> labels, String networkMode,
+                         boolean autoRemove, boolean tty, boolean openStdin, String storageDriver,
+                         RestartPolicy restartPolicy, String stopSignal, Integer stopTimeout, ContainerLimits limits,
+                         ContainerSecurity security, Map<String, String> tmpfs, Map<String, String> logOptions,
+                         Boolean stdinOnce, List<NetworkMembership> networks, List<NetworkEvent.PublishedPort> portBindings,
+                         Boolean publishAllPorts, List<String> exposedPorts, List<ContainerMount> mounts,
+                         List<String> volumesFrom) {
+        this(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode, autoRemove, tty,
+                openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs, logOptions,
+                stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, null);
+    }
+
+    /** This spec after docker update: new limits and restart policy. */
+    public ContainerSpec withUpdate(ContainerLimits newLimits, RestartPolicy newRestartPolicy) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, newRestartPolicy, stopSignal, stopTimeout, newLimits, security,
+                tmpfs, logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom,
+                options);
+    }
+
+    /** This spec with its later settings replaced. */
+    public ContainerSpec withOptions(ContainerOptions newOptions) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, newOptions);
+    }
 
     public ContainerSpec {
         networks = networks == null ? null : List.copyOf(networks);
@@ -78,7 +109,7 @@ public record ContainerSpec(
     public ContainerSpec withMounts(List<ContainerMount> newMounts, List<String> newVolumesFrom) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, newMounts, newVolumesFrom);
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, newMounts, newVolumesFrom, options);
     }
 
     /** The first release's fields only; everything newer takes its default. */
@@ -118,7 +149,8 @@ public record ContainerSpec(
                 publishAllPorts != null && publishAllPorts,
                 exposedPorts == null ? List.of() : exposedPorts,
                 mounts == null ? List.of() : mounts,
-                volumesFrom == null ? List.of() : volumesFrom);
+                volumesFrom == null ? List.of() : volumesFrom,
+                options == null ? ContainerOptions.DEFAULT : options);
     }
 
     /** This spec with the network fields set (create fills them after resolving the networks). */
@@ -127,13 +159,13 @@ public record ContainerSpec(
                                         List<String> newExposedPorts) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, newNetworkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce, newNetworks, newPortBindings, newPublishAll, newExposedPorts, mounts, volumesFrom);
+                logOptions, stdinOnce, newNetworks, newPortBindings, newPublishAll, newExposedPorts, mounts, volumesFrom, options);
     }
 
     public ContainerSpec withHostname(String newHostname) {
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, newHostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
-                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom);
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, options);
     }
 
     /**

@@ -170,6 +170,59 @@ public final class ContainerRuntime {
         runc("pause", id, List.of("pause", id));
     }
 
+    /**
+     * {@code runc update}: changes a running container's cgroup limits. Each flag is given as is (the caller
+     * passes only what changes), e.g. {@code --memory 67108864}.
+     *
+     * @throws ContainerRuntimeException with runc's message, e.g. a memory limit below the current usage
+     */
+    public void update(String id, List<String> flags) {
+        List<String> args = new ArrayList<>(List.of("update"));
+        args.addAll(flags);
+        args.add(id);
+        runc("update", id, args);
+    }
+
+    /** A health probe's end: exit code (-1 when it ran out of time) and its combined output. */
+    public record ProbeResult(int exitCode, String output) {
+    }
+
+    /**
+     * Runs a health probe in the running container ({@code runc exec}, the container's user, environment and
+     * working directory) and waits at most {@code timeout}; a probe still running then is killed and reported as
+     * Docker reports it.
+     */
+    public ProbeResult probe(String id, List<String> args, java.time.Duration timeout) {
+        List<String> command = runcCommand(new ArrayList<>(List.of("exec", id)));
+        command.addAll(args);
+        java.nio.file.Path out = null;
+        try {
+            out = Files.createTempFile("tallyman-probe-", ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return new ProbeResult(-1, "Health check exceeded timeout (" + timeout.toSeconds() + "s)");
+            }
+            byte[] bytes = Files.readAllBytes(out);
+            String text = new String(bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+            return new ProbeResult(process.exitValue(), text);
+        } catch (IOException e) {
+            return new ProbeResult(-1, "probe container " + id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ProbeResult(-1, "probe container " + id + ": interrupted");
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temporary file; the next boot's tmp cleaning takes it
+                }
+            }
+        }
+    }
+
     /** {@code runc resume}: thaws a paused container. */
     public void resume(String id) {
         runc("resume", id, List.of("resume", id));

@@ -158,7 +158,7 @@ public final class ContainerApi {
                 body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()),
                 MountJson.requested(body, host),
                 host.volumesFrom() == null ? List.of() : host.volumesFrom());
-        String id = create.handle(command, request.commandContext());
+        String id = create.handle(command, CreateOptionsJson.optionsOf(body, host), request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
         }
@@ -226,6 +226,7 @@ public final class ContainerApi {
                 .filter(c -> filters.matchesAny("expose", exp -> c.spec().exposedPorts().stream()
                         .anyMatch(p -> ContainerNetworkJson.portMatches(exp, p))))
                 .filter(c -> filters.matchesAny("volume", v -> dev.tallyman.host.commands.volumes.VolumeUsers.matchesFilter(c, v)))
+                .filter(c -> filters.matchesAny("health", h -> h.equals(HealthJson.filterValue(healthOf(c)))))
                 .filter(c -> before.map(b -> c.created().isBefore(b)).orElse(true))
                 .filter(c -> since.map(b -> c.created().isAfter(b)).orElse(true))
                 .toList();
@@ -239,6 +240,9 @@ public final class ContainerApi {
             Map<String, Object> row = ContainerJson.summary(c, now);
             ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
             row.put("Mounts", MountJson.points(c.spec(), this::volume));
+            if (c.state() == ContainerState.RUNNING && row.get("Status") instanceof String st) {
+                row.put("Status", st + HealthJson.statusSuffix(healthOf(c)));
+            }
             if (size) {
                 long rw = storage.inspect(dev.tallyman.spi.storage.LayerId.of(c.id())).map(i -> i.sizeBytes()).orElse(0L);
                 long image = projections.read(p -> p.images().byId(c.spec().imageId()).map(i -> i.sizeBytes()).orElse(0L));
@@ -272,7 +276,13 @@ public final class ContainerApi {
                 launcher.rootfs(c.id()).toString(), storageDriver, List.of());
         ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
         MountJson.decorate(body, c.spec(), this::volume);
+        InspectDefaults.fill(body, c.spec());
+        HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
         request.json(200, body);
+    }
+
+    private Optional<dev.tallyman.host.projections.HealthProjection.Health> healthOf(ContainerView c) {
+        return projections.read(p -> p.health().of(c.id()));
     }
 
     /** The networks the container belongs to, in the order it joined them. */
@@ -358,13 +368,28 @@ public final class ContainerApi {
 
     /** docker wait, and the CLI's wait during docker run: answers when the condition is met. */
     private void await(ApiRequest request) throws Exception {
-        ContainerView c = finder.require(request.path("name"));
         ContainerWaits.Condition condition = switch (request.query("condition", "not-running")) {
             case "", "not-running" -> ContainerWaits.Condition.NOT_RUNNING;
             case "next-exit" -> ContainerWaits.Condition.NEXT_EXIT;
             case "removed" -> ContainerWaits.Condition.REMOVED;
             default -> throw EngineException.invalid("invalid condition: " + request.query("condition", ""));
         };
+        String reference = request.path("name");
+        ContainerView c;
+        try {
+            c = finder.require(reference);
+        } catch (EngineException e) {
+            Optional<ContainerWaits.Exit> gone = e.kind() == EngineException.Kind.NOT_FOUND
+                    && condition == ContainerWaits.Condition.REMOVED ? waits.removedExit(reference) : Optional.empty();
+            if (gone.isEmpty()) {
+                throw e;
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("StatusCode", gone.get().exitCode());
+            answer.put("Error", null);
+            request.json(200, answer);
+            return;
+        }
         CompletableFuture<ContainerWaits.Exit> exit = waits.register(projections, c.id(), condition);
         // The CLI reads the headers before the container ends; send them now so it does not time out.
         HttpServerResponse response = request.response();
@@ -398,6 +423,10 @@ public final class ContainerApi {
         ContainerView c = finder.require(request.path("name"));
         boolean tty = c.spec().tty();
         handlers.attach().attached(c.id(), request.flag("stdin") && c.spec().openStdin(), request.commandContext());
+        if (request.flag("logs") && !request.flag("stream")) {
+            replayLogs(request, c);
+            return;
+        }
         if ((request.flag("stdin") && c.spec().openStdin()) || tty) {
             attachSession(request, c);
             return;
@@ -420,6 +449,37 @@ public final class ContainerApi {
             }, () -> !exit.isDone() && !gone.get());
         }
         hijack.end();
+    }
+
+    /**
+     * attach with logs=1 and stream=0: the output so far, from the json-file log, then the end, as Docker answers
+     * (docker-py's {@code attach(logs=True, stream=False)} reads it so). With --log-driver none there is none.
+     */
+    private void replayLogs(ApiRequest request, ContainerView c) {
+        boolean tty = c.spec().tty();
+        boolean wantOut = request.flag("stdout");
+        boolean wantErr = request.flag("stderr");
+        Hijack hijack = Hijack.start(request, Frames.contentType(tty, request.version()));
+        // docker-py parses the 101 through a buffered reader and then reads the raw socket: bytes that arrive
+        // together with the headers sit in that buffer and are lost. A replay is ready at once (a stream is not),
+        // so give the client a moment to finish with the headers.
+        sleepQuietly(100);
+        if (c.spec().options().keepsLogs()) {
+            for (LogEntry entry : jsonLogs.read(launcher.jsonLogPath(c.id()), Optional.empty(), Optional.empty(), OptionalInt.empty())) {
+                if ((entry.stream() == LogEntry.Stream.STDOUT && wantOut) || (entry.stream() == LogEntry.Stream.STDERR && wantErr)) {
+                    hijack.write(tty ? Buffer.buffer(entry.bytes()) : Frames.frame(streamOf(entry), entry.bytes()));
+                }
+            }
+        }
+        hijack.end();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -576,6 +636,10 @@ public final class ContainerApi {
 
     private void logs(ApiRequest request) {
         ContainerView c = finder.require(request.path("name"));
+        if (!c.spec().options().keepsLogs()) {
+            // Docker's ErrReadLogsNotSupported, a 501: --log-driver none keeps nothing to read.
+            throw new EngineException(EngineException.Kind.NOT_IMPLEMENTED, "configured logging driver does not support reading");
+        }
         boolean wantOut = request.flag("stdout");
         boolean wantErr = request.flag("stderr");
         if (!wantOut && !wantErr) {

@@ -218,6 +218,10 @@ final class DockerEvents {
         if (c instanceof ContainerExecDied) return "exec_die";
         if (c instanceof ContainerExecCreated e) return "exec_create: " + String.join(" ", e.command());
         if (c instanceof ContainerAttached) return "attach";
+        if (c instanceof ContainerEvent.ContainerHealthChanged h && !h.status().equals(h.previousStatus())) {
+            return "health_status: " + h.status();
+        }
+        if (c instanceof ContainerEvent.ContainerUpdated) return "update";
         return null;
     }
 }

@@ -8,7 +8,7 @@ public class EngineException extends RuntimeException {
 
     /** The few kinds of failure a caller can act on; each has exactly one HTTP status. */
     public enum Kind {
-        INVALID_PARAMETER, NOT_FOUND, CONFLICT, NOT_MODIFIED, UNAVAILABLE, SYSTEM, FORBIDDEN;
+        INVALID_PARAMETER, NOT_FOUND, CONFLICT, NOT_MODIFIED, UNAVAILABLE, SYSTEM, FORBIDDEN, NOT_IMPLEMENTED;
 
         public int status() {
             return switch (this) {
@@ -19,6 +19,7 @@ public class EngineException extends RuntimeException {
                 case UNAVAILABLE -> 503;
                 case SYSTEM -> 500;
                 case FORBIDDEN -> 403;
+                case NOT_IMPLEMENTED -> 501;
             };
         }
     }

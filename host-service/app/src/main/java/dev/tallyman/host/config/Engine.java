@@ -133,6 +133,7 @@ public class Engine {
         restartPolicies.startWith(start);
         CreateContainerHandler create = new CreateContainerHandler(journal, lookup, imageStore, storage, net.chooser());
         KillContainerHandler kill = new KillContainerHandler(journal, finder, runtime);
+        kill.awaitDeathsWith(waits);
         StopContainerHandler stop = new StopContainerHandler(journal, finder, runtime, waits);
 
         CreateVolumeHandler createVolume = new CreateVolumeHandler(journal, volumeDrivers);
@@ -151,6 +152,7 @@ public class Engine {
         net.reconcile();
         new VolumeReconciler(journal, volumeDrivers, volumeMounter).run();
         projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
+        new dev.tallyman.host.commands.containers.HealthMonitor(journal, finder, runtime).resumeAtBoot();
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new Jdk8Module())
@@ -160,6 +162,8 @@ public class Engine {
         new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
         ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
+        new dev.tallyman.host.api.ContainerUpdateApi(
+                new dev.tallyman.host.commands.containers.UpdateContainerHandler(journal, finder, runtime)).register(api);
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal)), tools, waits, launcher, storage, lookup, clock).register(api);

@@ -63,6 +63,7 @@ final class ImageWiring {
                 new PushImageHandler(journal, new ImagePusher(store, sources, hosts)),
                 new RegistryLogin(hosts), hosts, journal);
         registry.register(api);
+        new dev.tallyman.host.api.DistributionApi(new dev.tallyman.images.registry.DistributionInspector(hosts)).register(api);
         new ImageApi(s.projections(), s.lookup(), store, new ImportImageHandler(journal, importer),
                 new TagImageHandler(journal, s.lookup()), remover, new PruneImagesHandler(journal, remover, s.storage()),
                 registry::pull, scratch).register(api);

@@ -82,6 +82,17 @@ public final class ContainerProjection {
             idByName.remove(e.oldName());
             identities.put(id, new Identity(e.newName(), view.spec().image()));
             put(view.withName(e.newName(), version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested) {
+            put(view.withPending(recorded.type(), version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdated e) {
+            put(new ContainerView(id, view.name(), view.spec().withUpdate(e.limits(), e.restartPolicy()), view.created(),
+                    view.state(), view.pid(), view.exitCode(), view.error(), view.startedAt(), view.finishedAt(),
+                    view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateFailed) {
+            put(view.withPending("", version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerHealthChanged) {
+            // Health is folded by HealthStates; the view only moves its version on.
+            put(view.withPending(view.pendingIntent(), version));
         } else if (event instanceof ContainerRestartScheduled e) {
             put(view.withRestart(e.attempt(), version));
         } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn

@@ -28,6 +28,31 @@ public final class ContainerWaits {
     private final Map<String, List<CompletableFuture<Exit>>> nextExit = new HashMap<>();
     private final Map<String, List<CompletableFuture<Exit>>> removed = new HashMap<>();
     private final Map<String, Exit> lastExit = new HashMap<>();
+    /** Names of living --rm containers, so their exits stay answerable by name after the removal. */
+    private final Map<String, String> autoRemoveNames = new HashMap<>();
+    /** Exits of the last removed --rm containers, by id and by name: a client may ask after the removal. */
+    private final Map<String, Exit> removedExits = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Exit> eldest) {
+            return size() > 512;
+        }
+    };
+
+    /**
+     * The exit of an --rm container that is already gone, by its id, a unique id prefix or its name. docker-py's
+     * {@code containers.run(auto_remove=True)} starts, then waits: a short run can be removed before the wait
+     * arrives, and Docker, slower to remove, answers that wait with the exit code.
+     */
+    public synchronized java.util.Optional<Exit> removedExit(String reference) {
+        Exit exact = removedExits.get(reference.startsWith("/") ? reference.substring(1) : reference);
+        if (exact != null) {
+            return java.util.Optional.of(exact);
+        }
+        List<Exit> byPrefix = removedExits.entrySet().stream()
+                .filter(e -> e.getKey().length() == 64 && reference.length() >= 3 && e.getKey().startsWith(reference))
+                .map(Map.Entry::getValue).toList();
+        return byPrefix.size() == 1 ? java.util.Optional.of(byPrefix.get(0)) : java.util.Optional.empty();
+    }
 
     public ContainerWaits(Projections projections) {
         projections.onApplied(this::applied);
@@ -70,8 +95,17 @@ public final class ContainerWaits {
             Exit exit = new Exit(e.exitCode(), e.reason());
             lastExit.put(id, exit);
             complete(nextExit.remove(id), exit);
+        } else if (event instanceof ContainerEvent.ContainerCreateRequested e && e.spec().autoRemove()) {
+            autoRemoveNames.put(id, e.name());
+        } else if (event instanceof ContainerEvent.ContainerRenamed e && autoRemoveNames.containsKey(id)) {
+            autoRemoveNames.put(id, e.newName());
         } else if (event instanceof ContainerRemoved || event instanceof ContainerCreateFailed) {
             Exit exit = lastExit.getOrDefault(id, new Exit(0, ""));
+            String name = autoRemoveNames.remove(id);
+            if (name != null && event instanceof ContainerRemoved) {
+                removedExits.put(id, exit);
+                removedExits.put(name, exit);
+            }
             complete(nextExit.remove(id), exit);
             complete(removed.remove(id), exit);
             lastExit.remove(id);

@@ -25,6 +25,7 @@ public final class Projections {
     private final NetworkProjection networks = new NetworkProjection();
     private final VolumeProjection volumes = new VolumeProjection();
     private final BuildProjection builds = new BuildProjection();
+    private final HealthProjection health = new HealthProjection();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -50,6 +51,7 @@ public final class Projections {
         if (event instanceof ContainerEvent e) {
             containers.apply(recorded, e);
             networks.apply(recorded, e);
+            health.apply(e);
         } else if (event instanceof NetworkEvent e) {
             networks.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
@@ -74,6 +76,11 @@ public final class Projections {
 
     public synchronized <T> T read(java.util.function.Function<Projections, T> query) {
         return query.apply(this);
+    }
+
+    /** Containers' health as their checks left it (issue 15). */
+    public HealthProjection health() {
+        return health;
     }
 
     public ContainerProjection containers() {

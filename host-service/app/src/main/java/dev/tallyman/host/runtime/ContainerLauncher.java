@@ -96,11 +96,17 @@ public final class ContainerLauncher {
 
     /** Starts copying the spool into the json-file log (again, after a restart: it resumes where it stopped). */
     public void shipLogs(String id, ContainerSpec spec) {
+        if (!spec.options().keepsLogs()) {
+            return; // --log-driver none: nothing is kept, so docker logs has nothing to serve
+        }
         shippers.computeIfAbsent(id, k -> new JsonFileLogShipper(logPath(id), jsonLogPath(id), RunOptions.logOptions(spec)).start());
     }
 
     /** After the process ended: copies what is left of the spool, so docker logs is complete, and stops copying. */
     public void drainLogs(String id, ContainerSpec spec) {
+        if (!spec.options().keepsLogs()) {
+            return;
+        }
         JsonFileLogShipper shipper = shippers.remove(id);
         if (shipper == null && Files.exists(logPath(id))) {
             shipper = new JsonFileLogShipper(logPath(id), jsonLogPath(id), RunOptions.logOptions(spec)).start();
@@ -137,7 +143,7 @@ public final class ContainerLauncher {
             List<String> args = new ArrayList<>(spec.entrypoint());
             args.addAll(spec.cmd());
             ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(),
-                    spec.security().noNewPrivileges());
+                    spec.security().noNewPrivileges(), spec.options().groupAdd());
             ContainerSpecification.Builder builder = ContainerSpecification.builder(id, rootfs(id), process)
                     .hostname(network != null && network.hostname().isPresent() ? network.hostname().get() : spec.hostname())
                     .network(attachment);

@@ -132,7 +132,7 @@ class ContainerLifecycleIT extends ContainerItSupport {
     @Order(5)
     void removeForcedAndWithVolumesLeavesNothing() {
         String id = ok("run", "-d", "--name", "gone", "busybox", "sleep", "600").trim();
-        assertThat(exits(1, "rm", "gone").stderr()).contains("container is running");
+        assertThat(exits(1, "rm", "gone").stderr()).contains("You cannot remove a running container " + id + ". Stop the container");
         assertThat(ok("rm", "-f", "-v", "gone").trim()).isEqualTo("gone");
         assertThat(exits(1, "inspect", "gone").stderr()).contains("No such object: gone");
         assertNothingLeft(id);

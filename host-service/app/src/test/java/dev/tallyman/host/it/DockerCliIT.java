@@ -146,7 +146,8 @@ class DockerCliIT extends ContainerItSupport {
 
         CommandResult refused = tallyman.docker("rm", "web");
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.stderr()).contains("cannot remove container \"web\": container is running");
+        assertThat(refused.stderr()).contains("You cannot remove a running container ")
+                .contains("Stop the container before attempting removal or force remove");
         assertThat(tallyman.docker("ps", "--format", "{{.Names}}").stdout().trim()).isEqualTo("web");
         assertThat(lastRefusalOfTheCaller()).startsWith("DELETE /containers/:name web 409");
 

@@ -181,7 +181,10 @@ class IntentReconcileIT {
                 List.of(create, created, start, started, new ContainerPauseRequested("x")),
                 List.of(create, created, start, started, new ContainerPauseRequested("x"), new ContainerPaused("x"),
                         new ContainerUnpauseRequested("x")),
-                List.of(create, created, new ContainerRemoveRequested("x", false)));
+                List.of(create, created, new ContainerRemoveRequested("x", false)),
+                List.of(create, created, new dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested("x",
+                        dev.tallyman.audit.event.ContainerSpec.ContainerLimits.NONE,
+                        dev.tallyman.audit.event.ContainerSpec.RestartPolicy.NO)));
     }
 
     private static Event withId(Event e, String id) {
@@ -205,6 +208,8 @@ class IntentReconcileIT {
             return new ContainerUnpauseRequested(id);
         } else if (e instanceof ContainerRemoveRequested r) {
             return new ContainerRemoveRequested(id, r.force());
+        } else if (e instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested u) {
+            return new dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested(id, u.limits(), u.restartPolicy());
         }
         throw new IllegalArgumentException("no id swap for " + e);
     }

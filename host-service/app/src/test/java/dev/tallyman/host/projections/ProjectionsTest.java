@@ -119,6 +119,8 @@ class ProjectionsTest {
             return new dev.tallyman.audit.event.NetworkEvent.NetworkEndpoint("e", "eth0", "10.0.0.2", 24, "02:42:0a:00:00:02",
                     List.of(), List.of());
         }
+        if (t == ContainerSpec.ContainerLimits.class) return ContainerSpec.ContainerLimits.NONE;
+        if (t == ContainerSpec.RestartPolicy.class) return ContainerSpec.RestartPolicy.NO;
         if (t == dev.tallyman.audit.event.NetworkMembership.class) {
             return new dev.tallyman.audit.event.NetworkMembership("n", "net", List.of(), "");
         }

@@ -14,8 +14,15 @@ import java.util.List;
  * @param noNewPrivileges whether {@code no_new_privs} is set (Docker's {@code --security-opt no-new-privileges})
  */
 public record ContainerProcess(List<String> args, List<String> env, String cwd, String user, boolean tty,
-                               boolean noNewPrivileges) {
+                               boolean noNewPrivileges, List<String> groupAdd) {
+    /** A process without --group-add. */
+    public ContainerProcess(List<String> args, List<String> env, String cwd, String user, boolean tty,
+                            boolean noNewPrivileges) {
+        this(args, env, cwd, user, tty, noNewPrivileges, List.of());
+    }
+
     public ContainerProcess {
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         args = List.copyOf(args);
         env = List.copyOf(env);
         if (args.isEmpty()) {

@@ -91,6 +91,34 @@ public record ContainerUser(int uid, int gid, List<Integer> additionalGids) {
         return new ContainerUser(uid, gid, additional);
     }
 
+    /**
+     * The user's groups plus --group-add's, each a number (used as is) or a name from the image's /etc/group, in
+     * the order given, without repeats.
+     *
+     * @throws SpecificationException with Docker's message when a named group is missing
+     */
+    public ContainerUser withGroups(Path rootfs, List<String> groupAdd) {
+        if (groupAdd.isEmpty()) {
+            return this;
+        }
+        List<String[]> groups = entries(rootfs, "/etc/group");
+        List<Integer> all = new ArrayList<>(additionalGids);
+        for (String group : groupAdd) {
+            int id;
+            if (isNumber(group)) {
+                id = Integer.parseInt(group);
+            } else {
+                String[] entry = find(groups, 0, group).orElseThrow(() -> new SpecificationException(
+                        "Unable to find group " + group));
+                id = parseId(entry[2], 0);
+            }
+            if (!all.contains(id)) {
+                all.add(id);
+            }
+        }
+        return new ContainerUser(uid, gid, all);
+    }
+
     private static Optional<String[]> find(List<String[]> entries, int field, String value) {
         return entries.stream().filter(e -> e.length > field && e[field].equals(value)).findFirst();
     }

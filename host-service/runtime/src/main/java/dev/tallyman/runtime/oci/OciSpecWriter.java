@@ -85,7 +85,7 @@ public final class OciSpecWriter {
         ContainerProcess process = spec.process();
         ObjectNode node = JSON.createObjectNode();
         node.put("terminal", process.tty());
-        ContainerUser user = ContainerUser.resolve(spec.rootfs(), process.user());
+        ContainerUser user = ContainerUser.resolve(spec.rootfs(), process.user()).withGroups(spec.rootfs(), process.groupAdd());
         ObjectNode userNode = node.putObject("user");
         userNode.put("uid", user.uid());
         userNode.put("gid", user.gid());

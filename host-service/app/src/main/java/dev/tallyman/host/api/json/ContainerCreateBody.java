@@ -35,7 +35,14 @@ public record ContainerCreateBody(
         HostConfig hostConfig,
         Map<String, Object> exposedPorts,
         NetworkingConfig networkingConfig,
-        Map<String, Object> volumes) {
+        Map<String, Object> volumes,
+        HealthcheckBody healthcheck) {
+
+    /** Config.Healthcheck: durations in nanoseconds, zero for "inherit from the image / Docker's default". */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HealthcheckBody(List<String> test, long interval, long timeout, long startPeriod, int retries) {
+    }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -65,11 +72,12 @@ public record ContainerCreateBody(
             boolean publishAllPorts,
             List<String> binds,
             List<MountBody> mounts,
-            List<String> volumesFrom) {
+            List<String> volumesFrom,
+            List<String> groupAdd) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null);
         }
     }
 

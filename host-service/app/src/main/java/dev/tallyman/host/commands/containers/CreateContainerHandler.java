@@ -57,6 +57,12 @@ public final class CreateContainerHandler {
 
     /** @return the new container's id */
     public String handle(CreateContainer command, CommandContext context) {
+        return handle(command, dev.tallyman.audit.event.ContainerOptions.DEFAULT, context);
+    }
+
+    /** @param options the settings beyond {@link CreateContainer}'s: log driver, --group-add */
+    public String handle(CreateContainer command, dev.tallyman.audit.event.ContainerOptions options, CommandContext context) {
+        LogDrivers.validate(options.logDriver());
         ContainerNetworkChoice network = networks == null ? ContainerNetworkChoice.legacy(networkMode(command.networkMode()))
                 : networks.choose(command);
         String networkMode = network.mode();
@@ -73,6 +79,7 @@ public final class CreateContainerHandler {
         if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
             spec = spec.withHostname(network.hostname().get());
         }
+        spec = spec.withOptions(options.withHealth(HealthChecks.inEffect(options.health(), imageConfig.config().healthcheck())));
         ContainerSpec chosenSpec = spec;
         if (chosenSpec.entrypoint().isEmpty() && chosenSpec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");
@@ -148,16 +155,17 @@ public final class CreateContainerHandler {
                 s.restartPolicy(), s.stopSignal(), s.stopTimeout(), limits, s.security(), s.tmpfs(), s.logOptions(), s.stdinOnce());
     }
 
-    /** Image variables first; a request variable replaces the image's of the same name; "KEY" alone keeps KEY out. */
+    /**
+     * Image variables first; a request variable replaces the image's of the same name. "KEY" alone stays in the
+     * config as Docker keeps it (inspect shows it) and replaces the image's KEY; the process gets no KEY at all.
+     */
     static List<String> mergeEnv(List<String> image, List<String> request) {
         Map<String, String> merged = new LinkedHashMap<>();
         for (String entry : image) {
             merged.put(keyOf(entry), entry);
         }
         for (String entry : request) {
-            if (entry.contains("=")) {
-                merged.put(keyOf(entry), entry);
-            }
+            merged.put(keyOf(entry), entry);
         }
         if (!merged.containsKey("PATH")) {
             merged.put("PATH", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");

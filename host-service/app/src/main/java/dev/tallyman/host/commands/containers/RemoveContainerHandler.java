@@ -58,9 +58,8 @@ public final class RemoveContainerHandler implements AutoRemover {
             if (found.state() == ContainerState.REMOVING) {
                 throw EngineException.conflict("removal of container " + reference + " is already in progress");
             }
-            if (found.isRunning() && !force) {
-                throw EngineException.conflict("cannot remove container \"" + reference
-                        + "\": container is running: stop the container before removing or force remove");
+            if (!force && RemovalRefusal.refuses(found)) {
+                throw EngineException.conflict(RemovalRefusal.message(found));
             }
             exit[0] = waits.register(journal.projections(), found.id(), ContainerWaits.Condition.NOT_RUNNING);
             journal.append(StreamId.container(found.id()), ExpectedVersion.exactly(found.version()), new ContainerRemoveRequested(found.id(), force), context);

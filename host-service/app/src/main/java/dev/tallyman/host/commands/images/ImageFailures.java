@@ -6,7 +6,7 @@ import dev.tallyman.spi.DriverException;
 import java.io.UncheckedIOException;
 
 /** The images module's failures as the API answers them: the module's kind picks Docker's status. */
-final class ImageFailures {
+public final class ImageFailures {
     private ImageFailures() {
     }
 
@@ -16,7 +16,7 @@ final class ImageFailures {
                 || e instanceof EngineException;
     }
 
-    static EngineException toEngine(RuntimeException e) {
+    public static EngineException toEngine(RuntimeException e) {
         if (e instanceof EngineException engine) {
             return engine;
         }

@@ -60,7 +60,7 @@ class ContainerRulesTest {
     @Test
     void requestEnvironmentOverridesTheImagesAndPathIsAlwaysSet() {
         List<String> merged = CreateContainerHandler.mergeEnv(List.of("A=1", "B=2"), List.of("B=3", "C=4", "NOVALUE"));
-        assertThat(merged).containsExactly("A=1", "B=3", "C=4", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        assertThat(merged).containsExactly("A=1", "B=3", "C=4", "NOVALUE", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         assertThat(CreateContainerHandler.mergeEnv(List.of("PATH=/bin"), List.of())).containsExactly("PATH=/bin");
     }
 

@@ -1,0 +1,34 @@
+package dev.tallyman.audit.event;
+
+import java.util.List;
+
+/**
+ * Settings of {@code docker create} that clients of the Docker API rely on and that came after the container spec's
+ * first fields (issue 15). Kept in one record so that a new one is a field here, not another spec component.
+ *
+ * @param logDriver --log-driver: "json-file" (kept and served) or "none" (nothing kept); null in older events
+ * @param groupAdd  --group-add: extra groups of the container's process, by name or number; null in older events
+ * @param health    the health check in effect (image's HEALTHCHECK and --health-*); null when there is none
+ */
+public record ContainerOptions(String logDriver, List<String> groupAdd, HealthConfig health) {
+    public static final ContainerOptions DEFAULT = new ContainerOptions("json-file", List.of(), null);
+
+    public ContainerOptions(String logDriver, List<String> groupAdd) {
+        this(logDriver, groupAdd, null);
+    }
+
+    /** These options with the health check in effect. */
+    public ContainerOptions withHealth(HealthConfig newHealth) {
+        return new ContainerOptions(logDriver, groupAdd, newHealth);
+    }
+
+    public ContainerOptions {
+        logDriver = logDriver == null || logDriver.isEmpty() ? "json-file" : logDriver;
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+    }
+
+    /** --log-driver none: the container's output is neither kept nor served. */
+    public boolean keepsLogs() {
+        return !logDriver.equals("none");
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tallyman.host.api;
+
+import dev.tallyman.audit.event.ContainerOptions;
+import dev.tallyman.host.api.json.ContainerCreateBody;
+
+/** Reads the create body's later settings (log driver, --group-add) into {@link ContainerOptions}. */
+final class CreateOptionsJson {
+    private CreateOptionsJson() {
+    }
+
+    static ContainerOptions optionsOf(ContainerCreateBody body, ContainerCreateBody.HostConfig host) {
+        String driver = host.logConfig() == null ? null : host.logConfig().type();
+        ContainerCreateBody.HealthcheckBody h = body.healthcheck();
+        dev.tallyman.audit.event.HealthConfig health = h == null ? null
+                : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
+        return new ContainerOptions(driver, host.groupAdd(), health);
+    }
+}
