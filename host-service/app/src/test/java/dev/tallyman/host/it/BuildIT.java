@@ -376,7 +376,8 @@ class BuildIT extends ContainerItSupport {
         Path ctx = context("network", Map.of("Dockerfile", "FROM busybox\nRUN ls /sys/class/net > /nets\nCMD [\"cat\", \"/nets\"]\n"));
         CommandResult none = build("build", "--no-cache", "-t", "net-default", ctx.toString());
         assertThat(none.exitCode()).as(none.toString()).isZero();
-        assertThat(ok("run", "--rm", "net-default")).isEqualTo("lo\n");
+        // RUN steps join the service's default network, the bridge, as docker run does.
+        assertThat(ok("run", "--rm", "net-default")).isEqualTo("eth0\nlo\n");
         CommandResult host = build("build", "--no-cache", "--network", "host", "--rm=false", "-t", "net-host", ctx.toString());
         assertThat(host.exitCode()).as(host.toString()).isZero();
         assertThat(ok("run", "--rm", "net-host").lines().count()).isGreaterThan(1);
