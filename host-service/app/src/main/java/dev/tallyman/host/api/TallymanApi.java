@@ -24,8 +24,13 @@ public final class TallymanApi {
         router.get("/tallyman/verify", this::verify);
     }
 
-    private void state(ApiRequest request) {
-        request.json(200, stateOf(projections));
+    private void state(ApiRequest request) throws java.io.IOException {
+        // Maps in the projections (a network's options, labels) iterate in no fixed order: sorted keys make the
+        // same state the same text, so a rebuilt state compares equal to the live one.
+        byte[] body = request.mapper().writer(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .writeValueAsBytes(stateOf(projections));
+        request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
 
     /** The projections as one value; the same function renders a rebuilt projection, so the two compare equal. */
