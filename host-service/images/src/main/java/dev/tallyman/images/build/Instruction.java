@@ -1,9 +1,6 @@
 package dev.tallyman.images.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,26 +50,7 @@ public record Instruction(String keyword, Map<String, String> flags, String argu
 
     /** The arguments as a JSON array of strings (exec form), when they are one. */
     public Optional<List<String>> execForm() {
-        String args = arguments.strip();
-        if (!args.startsWith("[")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(args);
-            if (node == null || !node.isArray()) {
-                return Optional.empty();
-            }
-            List<String> items = new ArrayList<>();
-            for (JsonNode item : node) {
-                if (!item.isTextual()) {
-                    return Optional.empty();
-                }
-                items.add(item.textValue());
-            }
-            return Optional.of(items);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return dev.tallyman.images.config.ConfigChanges.jsonArray(arguments.strip());
     }
 
     public Optional<String> flag(String name) {

@@ -173,7 +173,8 @@ public final class ConfigChanges {
         return shell;
     }
 
-    private static Optional<List<String>> jsonArray(String args) {
+    /** {@code args} as a JSON array of strings (a Dockerfile's exec form), or empty when it is not one. */
+    public static Optional<List<String>> jsonArray(String args) {
         if (!args.startsWith("[")) {
             return Optional.empty();
         }
