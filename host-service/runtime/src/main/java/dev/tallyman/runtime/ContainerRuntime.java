@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -29,10 +28,9 @@ import java.util.function.Consumer;
  * <p>Every call takes the container id; nothing is remembered in memory. Every wait has a timeout.
  */
 public final class ContainerRuntime {
-    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONMON_EXIT_TIMEOUT = Duration.ofSeconds(10);
-    private static final long POLL_NANOS = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * conmon's k8s-file cap when the caller names none. The file is a spool that {@code JsonFileLogShipper}
@@ -111,6 +109,7 @@ public final class ContainerRuntime {
                 COMMAND_TIMEOUT);
         int conmonPid = StateFiles.readNumber(layout.conmonPidFile(id)).orElseThrow(() ->
                 new ContainerRuntimeException("create container " + id + ": conmon wrote no pid file"));
+        Backoff backoff = new Backoff();
         // conmon's first process exits at once (it only forks the monitor), so "created" is observed here:
         // runc writes the container's pid file by rename as its last step; a dead monitor means runc failed.
         while (true) {
@@ -137,7 +136,7 @@ public final class ContainerRuntime {
                 throw new ContainerRuntimeException("create container " + id + ": timed out after " + CREATE_TIMEOUT
                         + " waiting for runc create");
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            backoff.pause();
         }
     }
 
@@ -313,13 +312,14 @@ public final class ContainerRuntime {
             return;
         }
         long deadline = System.nanoTime() + CONMON_EXIT_TIMEOUT.toNanos();
+        Backoff backoff = new Backoff();
         while (HostProcess.alive(pid)) {
             if (System.nanoTime() > deadline) {
                 // Its container is gone (runc deleted it), so the monitor has nothing left to watch.
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 return;
             }
-            LockSupport.parkNanos(1_000_000);
+            backoff.pause();
         }
     }
 

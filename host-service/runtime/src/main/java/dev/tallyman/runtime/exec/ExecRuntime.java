@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.jna.Native;
+import dev.tallyman.runtime.Backoff;
 import dev.tallyman.runtime.ContainerRuntime;
 import dev.tallyman.runtime.ContainerRuntimeException;
 import dev.tallyman.runtime.ConmonLauncher;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -45,7 +45,6 @@ import java.util.stream.Stream;
  */
 public final class ExecRuntime {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final long POLL_NANOS = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EXEC_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     /** sh opens the start fifo as fd 3 and points the attach pipe (whose message we do not need) at /dev/null. */
@@ -158,6 +157,7 @@ public final class ExecRuntime {
     /** Waits at most {@code timeout} for the exit code; empty when the process still runs then. */
     public OptionalInt awaitExit(String execId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Backoff backoff = new Backoff();
         while (true) {
             OptionalInt code = exitCode(execId);
             if (code.isPresent() || System.nanoTime() > deadline) {
@@ -166,7 +166,7 @@ public final class ExecRuntime {
             if (Thread.currentThread().isInterrupted()) {
                 return code;
             }
-            LockSupport.parkNanos(1_000_000);
+            backoff.pause();
         }
     }
 
@@ -275,6 +275,7 @@ public final class ExecRuntime {
 
     /** conmon binds and listens on its attach socket right after it forks; connect as soon as it does. */
     private AttachSession connect(String execId, Path dir, int conmonPid, long deadline) {
+        Backoff backoff = new Backoff();
         while (true) {
             try {
                 return AttachSession.open(dir);
@@ -287,7 +288,7 @@ public final class ExecRuntime {
                     kill(conmonPid);
                     throw new ContainerRuntimeException("exec " + execId + ": attach: " + e.getMessage());
                 }
-                LockSupport.parkNanos(POLL_NANOS);
+                backoff.pause();
             }
         }
     }
@@ -297,6 +298,7 @@ public final class ExecRuntime {
      * runc's log holds why.
      */
     private int awaitPid(String execId, Path dir, int conmonPid, long deadline) {
+        Backoff backoff = new Backoff();
         while (true) {
             OptionalInt pid = StateFiles.readNumber(dir.resolve("pid"));
             if (pid.isPresent()) {
@@ -317,7 +319,7 @@ public final class ExecRuntime {
                 throw new ContainerRuntimeException("exec " + execId + ": timed out after " + START_TIMEOUT
                         + " waiting for runc exec");
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            backoff.pause();
         }
     }
 

@@ -33,8 +33,13 @@ import java.util.concurrent.locks.LockSupport;
  * more than once while no shipper runs is lost beyond the last replacement.
  */
 public final class JsonFileLogShipper implements Closeable {
-    /** How often the background thread looks for new spool records. */
+    /** How soon the background thread looks again after it found new spool records. */
     public static final Duration POLL = Duration.ofMillis(10);
+    /**
+     * The longest pause between two looks at a quiet spool: a sleeping container costs the service next to
+     * nothing, and a line it prints after a long silence reaches {@code docker logs} within this.
+     */
+    public static final Duration QUIET_POLL = Duration.ofMillis(80);
     private static final System.Logger LOG = System.getLogger(JsonFileLogShipper.class.getName());
 
     private final Path spool;
@@ -131,20 +136,26 @@ public final class JsonFileLogShipper implements Closeable {
     }
 
     private void loop() {
+        long pause = POLL.toNanos();
         while (running) {
+            boolean progressed = false;
             try {
-                drain();
-            } catch (RuntimeException e) {
+                synchronized (this) {
+                    progressed = shipAvailable();
+                }
+            } catch (IOException | RuntimeException e) {
                 // A full disk or a vanished folder: say so, keep the offset, try again on the next poll.
-                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "ship log " + spool + ": " + e.getMessage());
             }
-            LockSupport.parkNanos(POLL.toNanos());
+            pause = progressed ? POLL.toNanos() : Math.min(pause * 2, QUIET_POLL.toNanos());
+            LockSupport.parkNanos(pause);
         }
     }
 
-    private void shipAvailable() throws IOException {
+    /** Ships what the spool holds now; true when something was shipped. */
+    private boolean shipAvailable() throws IOException {
         if (spoolChannel == null && !openSpool()) {
-            return;
+            return false;
         }
         boolean progressed = false;
         while (true) {
@@ -181,6 +192,7 @@ public final class JsonFileLogShipper implements Closeable {
         if (progressed || saved == null) {
             save();
         }
+        return progressed;
     }
 
     /** Ships the complete lines in buffer[0, filled); returns the bytes consumed. */
