@@ -210,6 +210,9 @@ public final class ImageApi {
         if (!c.stopSignal().isEmpty()) {
             m.put("StopSignal", c.stopSignal());
         }
+        if (!c.shell().isEmpty()) {
+            m.put("Shell", c.shell());
+        }
         c.healthcheck().ifPresent(h -> {
             // Docker's HealthConfig: durations in nanoseconds, zero values left out.
             Map<String, Object> health = new LinkedHashMap<>();

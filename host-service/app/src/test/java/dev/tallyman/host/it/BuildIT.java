@@ -78,6 +78,12 @@ class BuildIT extends ContainerItSupport {
         assertThat(out).contains("Step 1/12 : FROM busybox\n", "Step 7/12 : RUN echo \"$GREETING from run\" && cp data.txt copy.txt\n",
                 " ---> Running in ", "hello from run\n", "Removing intermediate container ", "Step 12/12 : CMD [\"cat\", \"/app/copy.txt\"]\n",
                 "Successfully tagged twelve:v1\n", "Successfully tagged twelve:latest\n");
+        // As Docker's classic builder, every step but FROM and COPY makes an intermediate container, config-only
+        // steps included, and removes it.
+        assertThat(out.split(" ---> Running in ", -1)).hasSize(11);
+        assertThat(out.split("Removing intermediate container ", -1)).hasSize(11);
+        assertThat(out).containsPattern("Step 2/12 : LABEL org.example.team=builders\n ---> Running in ([0-9a-f]{12})\n"
+                + "Removing intermediate container \\1\n ---> [0-9a-f]{12}\n");
         Matcher built = Pattern.compile("Successfully built ([0-9a-f]{12})").matcher(out);
         assertThat(built.find()).isTrue();
         assertThat(ok("inspect", "--format", "{{.Id}}", "twelve:v1").trim()).startsWith("sha256:" + built.group(1));
@@ -141,11 +147,13 @@ class BuildIT extends ContainerItSupport {
 
     @Test
     void failingRunEndsWithDockersMessageAndLeavesNoContainer() {
-        Path ctx = context("failing", Map.of("Dockerfile", "FROM busybox\nRUN echo before\nRUN exit 7\nCMD [\"true\"]\n"));
+        Path ctx = context("failing", Map.of("Dockerfile", "FROM busybox\nRUN echo before >&2\nRUN exit 7\nCMD [\"true\"]\n"));
         CommandResult result = build("build", ctx.toString());
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.stderr()).contains("The command '/bin/sh -c exit 7' returned a non-zero code: 7");
         assertThat(result.stdout()).contains("Step 3/4 : RUN exit 7").doesNotContain("Step 4/4");
+        // A step's stderr is shown in red, as Docker's classic builder shows it.
+        assertThat(result.stdout()).contains("\u001b[91mbefore\n\u001b[0m");
         assertThat(ok("ps", "-aq")).isEmpty();
         List<String> failed = payloads("build.failed");
         assertThat(failed).last().asString().contains("\"step\":3", "returned a non-zero code: 7");
@@ -369,6 +377,13 @@ class BuildIT extends ContainerItSupport {
         // The proxy args reach RUN but, being predefined, stay out of the history (and the cache key).
         String history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "instructions");
         assertThat(history).contains("/bin/sh -e -c echo \"$DIR $ALT $PLUS [$NOPLUS]\"").doesNotContain("proxy.example");
+        // SHELL is kept in the image config, and a child build's shell-form RUN runs under it.
+        assertThat(inspect("{{json .Config.Shell}}", "instructions")).isEqualTo("[\"/bin/sh\",\"-e\",\"-c\"]");
+        Path child = context("instructions-child", Map.of("Dockerfile", "FROM instructions\nRUN echo child\n"));
+        CommandResult childBuild = build("build", "-t", "instructions-child", child.toString());
+        assertThat(childBuild.exitCode()).as(childBuild.toString()).isZero();
+        assertThat(ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "instructions-child"))
+                .startsWith("/bin/sh -e -c echo child\n");
     }
 
     @Test
@@ -382,9 +397,11 @@ class BuildIT extends ContainerItSupport {
         assertThat(host.exitCode()).as(host.toString()).isZero();
         assertThat(ok("run", "--rm", "net-host").lines().count()).isGreaterThan(1);
         assertThat(host.stdout()).doesNotContain("Removing intermediate container");
-        String kept = ok("ps", "-aq").trim();
-        assertThat(kept).isNotEmpty();
-        ok("rm", kept);
+        // --rm=false keeps the RUN step's container and the CMD step's, never started, as Docker does.
+        List<String> kept = ok("ps", "-aq").lines().toList();
+        assertThat(kept).hasSize(2);
+        assertThat(ok("ps", "-a", "--filter", "status=created", "-q").lines().count()).isEqualTo(1);
+        kept.forEach(id -> ok("rm", id));
     }
 
     @Test

@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * @param stopSignal   signal sent by {@code docker stop}, as written ({@code SIGTERM}, {@code 9})
  * @param onBuild      {@code ONBUILD} triggers, as written
  * @param healthcheck  the health check, when the image defines one
+ * @param shell        {@code SHELL}: the shell that shell-form RUN, CMD and ENTRYPOINT run under; empty means
+ *                     the default {@code /bin/sh -c}
  */
 public record ContainerConfig(
         String user,
@@ -37,11 +39,12 @@ public record ContainerConfig(
         Set<String> volumes,
         String stopSignal,
         List<String> onBuild,
-        Optional<Healthcheck> healthcheck) {
+        Optional<Healthcheck> healthcheck,
+        List<String> shell) {
 
     public static final ContainerConfig EMPTY = new ContainerConfig(
             "", List.of(), List.of(), List.of(), "", new TreeMap<>(), new TreeSet<>(), new TreeSet<>(), "", List.of(),
-            Optional.empty());
+            Optional.empty(), List.of());
 
     public ContainerConfig {
         user = user == null ? "" : user;
@@ -55,6 +58,7 @@ public record ContainerConfig(
         stopSignal = stopSignal == null ? "" : stopSignal;
         onBuild = List.copyOf(onBuild);
         Objects.requireNonNull(healthcheck, "healthcheck");
+        shell = shell == null ? List.of() : List.copyOf(shell);
     }
 
     /** The value of an environment variable, when set. */
@@ -69,46 +73,50 @@ public record ContainerConfig(
     }
 
     public ContainerConfig withUser(String value) {
-        return new ContainerConfig(value, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(value, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withEnv(List<String> value) {
-        return new ContainerConfig(user, value, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, value, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withCmd(List<String> value) {
-        return new ContainerConfig(user, env, value, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, value, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withEntrypoint(List<String> value) {
-        return new ContainerConfig(user, env, cmd, value, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, value, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withWorkingDir(String value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, value, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, value, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withLabels(Map<String, String> value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, new TreeMap<>(value), exposedPorts, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, new TreeMap<>(value), exposedPorts, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withExposedPorts(Set<String> value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, value, volumes, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, value, volumes, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withVolumes(Set<String> value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, value, stopSignal, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, value, stopSignal, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withStopSignal(String value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, value, onBuild, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, value, onBuild, healthcheck, shell);
     }
 
     public ContainerConfig withOnBuild(List<String> value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, value, healthcheck);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, value, healthcheck, shell);
+    }
+
+    public ContainerConfig withShell(List<String> value) {
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, healthcheck, value);
     }
 
     public ContainerConfig withHealthcheck(Optional<Healthcheck> value) {
-        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, value);
+        return new ContainerConfig(user, env, cmd, entrypoint, workingDir, labels, exposedPorts, volumes, stopSignal, onBuild, value, shell);
     }
 }

@@ -94,7 +94,8 @@ public final class ImageConfigCodec {
                 emptyToNull(c.workingDir()),
                 c.labels().isEmpty() ? null : new TreeMap<>(c.labels()),
                 emptyToNull(c.onBuild()),
-                emptyToNull(c.stopSignal()));
+                emptyToNull(c.stopSignal()),
+                emptyToNull(c.shell()));
     }
 
     private static ContainerConfig fromJson(ImageConfigJson.Config c) {
@@ -116,7 +117,8 @@ public final class ImageConfigCodec {
                 keys(c.volumes()),
                 c.stopSignal(),
                 orEmpty(c.onBuild()),
-                health);
+                health,
+                orEmpty(c.shell()));
     }
 
     private static ImageConfigJson.History toJson(HistoryEntry h) {

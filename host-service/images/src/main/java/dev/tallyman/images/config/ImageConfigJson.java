@@ -41,7 +41,8 @@ final class ImageConfigJson {
             @JsonProperty("WorkingDir") String workingDir,
             @JsonProperty("Labels") Map<String, String> labels,
             @JsonProperty("OnBuild") List<String> onBuild,
-            @JsonProperty("StopSignal") String stopSignal) {
+            @JsonProperty("StopSignal") String stopSignal,
+            @JsonProperty("Shell") List<String> shell) {
     }
 
     /** Durations in nanoseconds, as Go's time.Duration marshals; zero (unset) fields are left out. */

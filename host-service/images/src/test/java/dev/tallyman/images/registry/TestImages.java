@@ -70,7 +70,7 @@ final class TestImages {
             }
         }
         ContainerConfig config = new ContainerConfig("", List.of("PATH=/bin"), cmd, List.of(), "", Map.of(),
-                Set.of(), Set.of(), "", List.of(), Optional.empty());
+                Set.of(), Set.of(), "", List.of(), Optional.empty(), List.of());
         return store.images().put(new ImageConfig(architecture, "linux", Optional.of(CREATED), "", "", config,
                 diffIds, history));
     }

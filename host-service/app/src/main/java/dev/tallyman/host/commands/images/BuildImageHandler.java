@@ -39,6 +39,7 @@ import dev.tallyman.images.reference.Digest;
 import dev.tallyman.images.reference.ImageReference;
 import dev.tallyman.images.store.ImageStore;
 import dev.tallyman.runtime.logs.ContainerLogReader;
+import dev.tallyman.runtime.logs.LogEntry;
 import dev.tallyman.spi.linux.Mounts;
 import dev.tallyman.spi.storage.LayerId;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -81,6 +82,8 @@ import java.util.function.Function;
  */
 public final class BuildImageHandler {
     private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
+    private static final String RED = "\u001b[91m";
+    private static final String RESET = "\u001b[0m";
     private static final Set<String> PROXY_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
             "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
     private static final Set<String> KNOWN = Set.of("FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV",
@@ -390,7 +393,8 @@ public final class BuildImageHandler {
                     throw ImageException.invalid("SHELL requires at least one argument");
                 }
                 stage.shell = shell;
-                nop(run, stage, stage.image.config(), "SHELL [" + String.join(" ", shell) + "]", instruction);
+                nop(run, stage, stage.image.config().withShell(shell), "SHELL [" + String.join(" ", shell) + "]",
+                        instruction);
             }
             default -> configStep(run, stage, instruction, vars);
         }
@@ -460,8 +464,45 @@ public final class BuildImageHandler {
             hit(run, stage, instruction, parent, cached.get());
             return;
         }
-        ImportedImage image = committer.configStep(stage.image, config, createdBy, stage.image.author());
+        if (parent.isEmpty()) {
+            // FROM scratch: no image to make a container of yet, so the config is committed as it stands.
+            made(run, stage, instruction, parent, committer.configStep(stage.image, config, createdBy,
+                    stage.image.author()), createdBy);
+            return;
+        }
+        // As Docker's classic builder does, the step is a container of the parent image that never starts: it
+        // shows in the output and on the record like a RUN step's, and goes unless --rm=false keeps it.
+        flushImages(run, List.of());
+        String containerId = creator.handle(new CreateContainer(Optional.empty(), parent.get().toString(),
+                Optional.of(List.of("")), Optional.of(List.of("/bin/sh", "-c", "#(nop) " + description)), List.of(),
+                config.workingDir(), Optional.of(config.user()), "", Map.of(), run.command.networkMode(), false, false,
+                false, ContainerSpec.RestartPolicy.NO, Optional.empty(), Optional.empty(),
+                ContainerSpec.ContainerLimits.NONE, ContainerSpec.ContainerSecurity.DEFAULT, Map.of(), Map.of(), false),
+                run.context);
+        String shortId = containerId.substring(0, 12);
+        run.say(" ---> Running in " + shortId + "\n");
+        ImportedImage image;
+        try {
+            image = committer.configStep(stage.image, config, createdBy, stage.image.author());
+        } catch (RuntimeException e) {
+            removeQuietly(run, containerId);
+            throw e;
+        }
+        if (run.command.remove() || run.command.forceRemove()) {
+            run.say("Removing intermediate container " + shortId + "\n");
+            remover.handle(containerId, true, run.context);
+        }
         made(run, stage, instruction, parent, image, createdBy);
+    }
+
+    private void removeQuietly(Run run, String containerId) {
+        if (run.command.remove() || run.command.forceRemove()) {
+            try {
+                remover.handle(containerId, true, run.context);
+            } catch (RuntimeException e) {
+                // the failure the user reads is the step's, not the clean-up's
+            }
+        }
     }
 
     private void hit(Run run, Stage stage, Instruction instruction, Optional<Digest> parent, Digest cached) {
@@ -551,6 +592,8 @@ public final class BuildImageHandler {
         }
         stage.imageId = Optional.of(id);
         stage.image = configOf(id.toString());
+        // A base image built with SHELL passes its shell on to the steps of every child build.
+        stage.shell = stage.image.config().shell().isEmpty() ? DEFAULT_SHELL : stage.image.config().shell();
         run.say(" ---> " + id.shortHex() + "\n");
         run.pendingSteps.add(new BuildStepFinished(run.buildId, run.step, instruction.original(), false, "", id.toString()));
         List<String> triggers = stage.image.config().onBuild();
@@ -650,7 +693,10 @@ public final class BuildImageHandler {
             } catch (EngineException e) {
                 throw new StepFailed(e.getMessage(), e);
             }
-            new ContainerLogReader().follow(logPath.apply(containerId), true, entry -> run.say(entry.text()),
+            // Docker's classic builder shows a step's stderr in red.
+            new ContainerLogReader().follow(logPath.apply(containerId), true,
+                    entry -> run.say(entry.stream() == LogEntry.Stream.STDERR
+                            ? RED + entry.text() + RESET : entry.text()),
                     () -> !exit.isDone());
             int code = exit.get().exitCode();
             if (code != 0) {
@@ -671,12 +717,8 @@ public final class BuildImageHandler {
             throw new StepFailed("wait for container " + shortId + ": " + e.getCause().getMessage(), e);
         } finally {
             // A failed step leaves no container behind unless --rm=false asked to keep them.
-            if (!succeeded && (run.command.remove() || run.command.forceRemove())) {
-                try {
-                    remover.handle(containerId, true, run.context);
-                } catch (RuntimeException e) {
-                    // the failure the user reads is the step's, not the clean-up's
-                }
+            if (!succeeded) {
+                removeQuietly(run, containerId);
             }
         }
     }

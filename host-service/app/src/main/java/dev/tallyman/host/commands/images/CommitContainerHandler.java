@@ -97,7 +97,7 @@ public final class CommitContainerHandler {
         return new ContainerConfig(spec.user(), spec.env(), spec.cmd(), spec.entrypoint(), spec.workingDir(),
                 spec.labels(), image.exposedPorts(), image.volumes(),
                 spec.stopSignal() == null || spec.stopSignal().isEmpty() ? image.stopSignal() : spec.stopSignal(),
-                image.onBuild(), image.healthcheck());
+                image.onBuild(), image.healthcheck(), image.shell());
     }
 
     /** The parts of Docker's container config a commit request may override; absent fields keep the container's. */
@@ -107,7 +107,7 @@ public final class CommitContainerHandler {
         ContainerConfig applyTo(ContainerConfig c) {
             return new ContainerConfig(user.orElse(c.user()), env.orElse(c.env()), cmd.orElse(c.cmd()),
                     entrypoint.orElse(c.entrypoint()), workingDir.orElse(c.workingDir()), labels.orElse(c.labels()),
-                    c.exposedPorts(), c.volumes(), c.stopSignal(), c.onBuild(), c.healthcheck());
+                    c.exposedPorts(), c.volumes(), c.stopSignal(), c.onBuild(), c.healthcheck(), c.shell());
         }
     }
 }
