@@ -101,22 +101,30 @@ class UserNetworksIT extends ContainerItSupport {
         assertThat(outside.stderr()).contains("no configured subnet or ip-range contain the IP address 10.9.9.9");
 
         // connect: api joins back while it runs, gets eth1 and reaches db; back's containers find api by its alias.
-        // (api asks the resolver of its first network, front: names of back are not answered there.)
         ok("network", "connect", "--alias", "gateway-api", "back", "api");
         assertThat(ok("exec", "api", "ip", "-o", "link", "show", "eth1")).contains("eth1");
         ok("exec", "api", "ping", "-c", "1", "-W", "2", "10.193.0.50");
         assertThat(ok("exec", "peer", "nslookup", "gateway-api")).contains("10.193.0.");
+        // api asks the resolver of its first network, front, and finds names on both of its networks there.
+        assertThat(ok("exec", "api", "cat", "/etc/resolv.conf")).contains("nameserver 10.192.0.1");
+        assertThat(ok("exec", "api", "nslookup", "db")).contains("10.193.0.50");
+        ok("exec", "api", "ping", "-c", "1", "-W", "2", "db");
+        // peer, only on back, still does not see front's names through api.
+        ok("run", "-d", "--name", "web", "--network", "front", "busybox", "sleep", "600");
+        assertThat(ok("exec", "api", "nslookup", "web")).contains("10.192.0.");
+        assertThat(tallyman.docker("exec", "peer", "nslookup", "web").exitCode()).isNotZero();
         assertThat(ok("network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", "back").trim().split(" "))
                 .containsExactlyInAnyOrder("db", "peer", "api");
         assertThat(exits(1, "network", "rm", "back").stderr()).contains("has active endpoints");
         ok("network", "disconnect", "back", "api");
         assertThat(tallyman.docker("exec", "api", "ip", "link", "show", "eth1").exitCode()).isNotZero();
         assertThat(tallyman.docker("exec", "peer", "nslookup", "gateway-api").exitCode()).isNotZero();
+        assertThat(tallyman.docker("exec", "api", "nslookup", "db").exitCode()).isNotZero();
 
         List<String> events = dockerEvents(since, "type=network", "{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}} {{index .Actor.Attributes \"tallyman.actor\"}}");
         assertThat(events).contains("connect back " + db + " socket");
         assertThat(events.stream().filter(e -> e.startsWith("disconnect back")).count()).isEqualTo(1);
-        ok("rm", "-f", "db", "api", "peer");
+        ok("rm", "-f", "db", "api", "peer", "web");
         ok("network", "rm", "front", "back");
     }
 

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * The DNS server containers on user-defined networks use, Tallyman's counterpart of Docker's 127.0.0.11: it
  * listens on UDP and TCP on given addresses (each user network's gateway; containers get
  * {@code nameserver <gateway>}, as aardvark-dns does for Podman), answers A questions for the names
- * {@link Lookup} knows on the network of the address asked, answers AAAA for such a name with an empty
+ * {@link Lookup} knows for the client on the network of the address asked, answers AAAA for such a name with an empty
  * NOERROR (so resolvers fall back to the A answer instead of asking elsewhere), and forwards every other
  * question unchanged to the upstream resolvers, in order, answering SERVFAIL when none answers in time.
  * Addresses come and go with networks: {@link #start} and {@link #stop} at any time.
@@ -45,15 +45,17 @@ public final class EmbeddedDnsServer implements AutoCloseable {
     private static final int MAX_UDP = 4096;
     public static final int DNS_PORT = 53;
 
-    /** The addresses of {@code name} on the network whose server address is {@code listenAddress}. */
+    /** The addresses of {@code name} as seen by {@code client}, which asked the server at {@code listenAddress}. */
     @FunctionalInterface
     public interface Lookup {
         /**
          * @param listenAddress the address the question came to (which network asks)
+         * @param client the address the question came from: a container on several networks asks through one
+         *               of them but may name a container on any of them
          * @param name lower case, without a trailing dot
          * @return the addresses; empty when the name is not one of that network's containers or aliases
          */
-        List<Inet4Address> lookup(Inet4Address listenAddress, String name);
+        List<Inet4Address> lookup(Inet4Address listenAddress, InetAddress client, String name);
     }
 
     private final Lookup lookup;
@@ -141,8 +143,8 @@ public final class EmbeddedDnsServer implements AutoCloseable {
         workers.shutdownNow();
     }
 
-    /** The answer to one query that came to {@code listenAddress}; {@code tcp} says how to forward it. */
-    byte[] answer(Inet4Address listenAddress, byte[] packet, int length, boolean tcp) {
+    /** The answer to one query from {@code client} to {@code listenAddress}; {@code tcp} says how to forward it. */
+    byte[] answer(Inet4Address listenAddress, InetAddress client, byte[] packet, int length, boolean tcp) {
         DnsMessage query;
         try {
             query = DnsMessage.parse(packet, length);
@@ -156,7 +158,7 @@ public final class EmbeddedDnsServer implements AutoCloseable {
                 && (query.type() == DnsMessage.TYPE_A || query.type() == DnsMessage.TYPE_AAAA)) {
             List<Inet4Address> known;
             try {
-                known = lookup.lookup(listenAddress, query.lookupName());
+                known = lookup.lookup(listenAddress, client, query.lookupName());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dns: look up " + query.lookupName() + " for " + listenAddress.getHostAddress(), e);
                 return query.failure(DnsMessage.SERVFAIL);
@@ -269,8 +271,9 @@ public final class EmbeddedDnsServer implements AutoCloseable {
                 byte[] copy = new byte[packet.getLength()];
                 System.arraycopy(buffer, 0, copy, 0, copy.length);
                 var client = packet.getSocketAddress();
+                InetAddress from = packet.getAddress();
                 workers.execute(() -> {
-                    byte[] reply = answer(address, copy, copy.length, false);
+                    byte[] reply = answer(address, from, copy, copy.length, false);
                     try {
                         udp.send(new DatagramPacket(reply, reply.length, client));
                     } catch (IOException e) {
@@ -309,7 +312,7 @@ public final class EmbeddedDnsServer implements AutoCloseable {
                     }
                     byte[] query = new byte[length];
                     in.readFully(query);
-                    byte[] reply = answer(address, query, length, true);
+                    byte[] reply = answer(address, client.getInetAddress(), query, length, true);
                     out.writeShort(reply.length);
                     out.write(reply);
                     out.flush();

@@ -49,7 +49,7 @@ class EmbeddedDnsServerTest {
         for (int attempt = 1; ; attempt++) {
             port = freeUdpPort();
             server = new EmbeddedDnsServer(
-                    (listen, name) -> NAMES.getOrDefault(listen, Map.of()).getOrDefault(name, List.of()),
+                    (listen, client, name) -> NAMES.getOrDefault(listen, Map.of()).getOrDefault(name, List.of()),
                     List.of(upstream.address()), Duration.ofMillis(500), port);
             try {
                 server.start(RED);
@@ -138,7 +138,7 @@ class EmbeddedDnsServerTest {
         upstream.close(); // nothing answers on its port any more
         for (int attempt = 1; ; attempt++) {
             port = freeUdpPort();
-            server = new EmbeddedDnsServer((listen, name) -> List.of(), List.of(silent), Duration.ofMillis(300), port);
+            server = new EmbeddedDnsServer((listen, client, name) -> List.of(), List.of(silent), Duration.ofMillis(300), port);
             try {
                 server.start(RED);
                 break;

@@ -7,6 +7,7 @@ import dev.tallyman.runtime.dns.EmbeddedDnsServer;
 import dev.tallyman.spi.network.Ipv4Subnet;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Name resolution on user networks through the embedded DNS server: it listens on each user network's gateway
  * while the network exists, and answers from the projection at the moment of the question (the names, aliases
- * and short ids of the containers joined to the network asked), so joins and leaves are seen at once. Names
- * of containers on other networks do not resolve there; everything else goes to the host's resolvers.
+ * and short ids of the containers joined to the networks of the container asking), so joins and leaves are
+ * seen at once. Names of containers on networks the asking container is not on do not resolve; everything else
+ * goes to the host's resolvers.
  */
 public final class EmbeddedDnsNames implements NameService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDnsNames.class);
@@ -65,12 +67,32 @@ public final class EmbeddedDnsNames implements NameService, AutoCloseable {
         }
     }
 
-    List<Inet4Address> lookup(Inet4Address listenAddress, String name) {
+    /**
+     * The addresses of {@code name} for the container that asked: on every user network it has joined, as a
+     * container on several networks reaches names on each (it asks through the first one's gateway only). A
+     * question from an address that is no container's is answered from the network asked alone.
+     */
+    List<Inet4Address> lookup(Inet4Address listenAddress, InetAddress client, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
+        String clientAddress = client == null ? "" : client.getHostAddress();
         return projections.read(p -> {
+            List<NetworkView> served = p.networks().all().stream().filter(EmbeddedDnsNames::served).toList();
+            String asking = "";
+            for (NetworkView n : served) {
+                if (!n.gateway().equals(listenAddress.getHostAddress())) {
+                    continue;
+                }
+                for (Map.Entry<String, NetworkEndpoint> e : n.endpoints().entrySet()) {
+                    if (n.joined().contains(e.getKey()) && e.getValue().ipv4Address().equals(clientAddress)) {
+                        asking = e.getKey();
+                    }
+                }
+            }
             List<Inet4Address> found = new ArrayList<>();
-            for (NetworkView n : p.networks().all()) {
-                if (!served(n) || !n.gateway().equals(listenAddress.getHostAddress())) {
+            for (NetworkView n : served) {
+                boolean searched = asking.isEmpty() ? n.gateway().equals(listenAddress.getHostAddress())
+                        : n.joined().contains(asking);
+                if (!searched) {
                     continue;
                 }
                 for (Map.Entry<String, NetworkEndpoint> e : n.endpoints().entrySet()) {
@@ -80,8 +102,9 @@ public final class EmbeddedDnsNames implements NameService, AutoCloseable {
                     String containerName = p.containers().byId(e.getKey()).map(c -> c.name()).orElse("");
                     boolean matches = containerName.toLowerCase(Locale.ROOT).equals(wanted)
                             || e.getValue().aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted));
-                    if (matches) {
-                        found.add(Ipv4Subnet.parseAddress(e.getValue().ipv4Address()));
+                    Inet4Address address = Ipv4Subnet.parseAddress(e.getValue().ipv4Address());
+                    if (matches && !found.contains(address)) {
+                        found.add(address);
                     }
                 }
             }
