@@ -115,3 +115,13 @@ runc_containers() {
   done
   return 0
 }
+
+# Closes every descriptor above 2 in the current shell. Call it in the subshell that starts a daemon: a
+# daemon that inherits a caller's `flock FILE` descriptor would hold that lock for as long as it runs.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+  done
+}

@@ -201,6 +201,91 @@ public sealed interface ContainerEvent extends Event {
     record ContainerCopiedIn(String containerId, String path) implements ContainerEvent {
     }
 
+    /** docker cp into the container, before the first byte is written: who wrote where. */
+    @EventType("container.copy-in-requested")
+    record ContainerCopyInRequested(String containerId, String path) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerCopiedIn.class, ContainerCopyFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerCopyFailed(containerId, path, reason);
+        }
+    }
+
+    /**
+     * docker cp out of the container, before the first byte leaves: auditors ask who took data out, so this
+     * read is on the record with its outcome.
+     */
+    @EventType("container.copy-out-requested")
+    record ContainerCopyOutRequested(String containerId, String path) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerCopiedOut.class, ContainerCopyFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerCopyFailed(containerId, path, reason);
+        }
+    }
+
+    /** The archive of {@code path} was written out to the caller, {@code bytes} long. */
+    @EventType("container.copied-out")
+    record ContainerCopiedOut(String containerId, String path, long bytes) implements ContainerEvent {
+    }
+
+    /** A copy in or out ended without its effect, or with only part of it (the caller went away). */
+    @EventType("container.copy-failed")
+    record ContainerCopyFailed(String containerId, String path, String reason) implements ContainerEvent {
+    }
+
+    /** docker export, before the first byte of the container's file system leaves. */
+    @EventType("container.export-requested")
+    record ContainerExportRequested(String containerId) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerExported.class, ContainerExportFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerExportFailed(containerId, reason);
+        }
+    }
+
+    @EventType("container.export-failed")
+    record ContainerExportFailed(String containerId, String reason) implements ContainerEvent {
+    }
+
+    /**
+     * The terminal of the container ({@code execId} empty) or of one of its execs is to get this size (a
+     * client's window changed); the process sees SIGWINCH.
+     */
+    @EventType("container.resize-requested")
+    record ContainerResizeRequested(String containerId, String execId, int height, int width)
+            implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerResized.class, ContainerResizeFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerResizeFailed(containerId, execId, reason);
+        }
+    }
+
+    @EventType("container.resized")
+    record ContainerResized(String containerId, String execId, int height, int width) implements ContainerEvent {
+    }
+
+    @EventType("container.resize-failed")
+    record ContainerResizeFailed(String containerId, String execId, String reason) implements ContainerEvent {
+    }
+
     /** An exec instance was made (docker exec's first call); it runs when started. */
     @EventType("container.exec-created")
     record ContainerExecCreated(String containerId, String execId, java.util.List<String> command, String user, boolean tty)

@@ -171,6 +171,45 @@ public sealed interface ImageEvent extends Event {
     record ImageCommitFailed(String containerId, String reason) implements ImageEvent {
     }
 
+    /** docker commit, before the container's layer is read: which container, and the name asked for ("" none). */
+    @EventType("image.commit-requested")
+    record ImageCommitRequested(String containerId, String reference) implements ImageEvent, Intent {
+        @Override
+        public List<Class<? extends Event>> outcomes() {
+            return List.of(ImageCommitted.class, ImageCommitFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImageCommitFailed(containerId, reason);
+        }
+    }
+
+    /** docker save, before the first byte leaves: the names as the caller gave them. */
+    @EventType("image.save-requested")
+    record ImagesSaveRequested(List<String> names) implements ImageEvent, Intent {
+        public ImagesSaveRequested {
+            names = List.copyOf(names);
+        }
+
+        @Override
+        public List<Class<? extends Event>> outcomes() {
+            return List.of(ImagesSaved.class, ImagesSaveFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ImagesSaveFailed(names, reason);
+        }
+    }
+
+    @EventType("image.save-failed")
+    record ImagesSaveFailed(List<String> names, String reason) implements ImageEvent {
+        public ImagesSaveFailed {
+            names = List.copyOf(names);
+        }
+    }
+
     /**
      * A build step made this image (docker build): over {@code parentImageId} ("" for scratch), by the
      * instruction {@code createdBy} as docker history shows it.

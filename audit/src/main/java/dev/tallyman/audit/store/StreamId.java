@@ -28,6 +28,14 @@ public record StreamId(String value) {
         return of("volume", name);
     }
 
+    /**
+     * One registry's login attempts; the host may carry a port ({@code localhost:5000}). Characters a stream id
+     * cannot hold (the brackets of {@code [::1]:5000}) become {@code _}; the events name the host as given.
+     */
+    public static StreamId registry(String host) {
+        return of("registry", host.isEmpty() ? "_" : host.replaceAll("[^a-zA-Z0-9_.:-]", "_"));
+    }
+
     public static final StreamId IMAGES = new StreamId("images");
     public static final StreamId REFUSALS = new StreamId("refusals");
 

@@ -578,7 +578,7 @@ public final class ContainerApi {
         int rows = request.intQuery("h", 0);
         int cols = request.intQuery("w", 0);
         if (rows > 0 && cols > 0 && c.spec().tty()) {
-            tools.attach().resize(c.id(), rows, cols);
+            handlers.attach().resize(c.id(), rows, cols, request.commandContext());
         }
         request.response().setStatusCode(200).end();
     }

@@ -59,7 +59,7 @@ public final class ContainerArchiveApi {
         files.archive(request.path("name"), request.query("path", ""), stat -> {
             request.response().putHeader(STAT_HEADER, header(request, stat));
             return out;
-        });
+        }, request.commandContext());
     }
 
     private void extract(ApiRequest request) throws Exception {

@@ -57,6 +57,9 @@ final class DockerEvents {
                 attributes.put("signal", k.signal());
             } else if (c instanceof ContainerRenamed r) {
                 attributes.put("oldName", "/" + r.oldName());
+            } else if (c instanceof ContainerEvent.ContainerResized r) {
+                attributes.put("height", Integer.toString(r.height()));
+                attributes.put("width", Integer.toString(r.width()));
             } else if (c instanceof ContainerExecStarted e) {
                 attributes.put("execID", e.execId());
             } else if (c instanceof ContainerExecCreated e) {
@@ -209,6 +212,9 @@ final class DockerEvents {
         if (c instanceof ContainerRemoved) return "destroy";
         if (c instanceof ContainerExported) return "export";
         if (c instanceof ContainerCopiedIn) return "extract-to-dir";
+        if (c instanceof ContainerEvent.ContainerCopiedOut) return "archive-path";
+        // Docker reports the container's own terminal resizes, not an exec's.
+        if (c instanceof ContainerEvent.ContainerResized r && r.execId().isEmpty()) return "resize";
         if (c instanceof ContainerPaused) return "pause";
         if (c instanceof ContainerUnpaused) return "unpause";
         if (c instanceof ContainerRenamed) return "rename";

@@ -156,7 +156,7 @@ public final class ExecApi {
         int rows = request.intQuery("h", 0);
         int cols = request.intQuery("w", 0);
         if (i.tty && i.running() && rows > 0 && cols > 0) {
-            exec.resize(i, rows, cols);
+            exec.resize(i, rows, cols, request.commandContext());
         }
         request.response().setStatusCode(201).end();
     }

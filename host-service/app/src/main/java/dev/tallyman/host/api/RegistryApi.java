@@ -1,7 +1,9 @@
 package dev.tallyman.host.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tallyman.audit.event.CommandRefused;
+import dev.tallyman.audit.event.RegistryEvent.RegistryLoggedIn;
+import dev.tallyman.audit.event.RegistryEvent.RegistryLoginFailed;
+import dev.tallyman.audit.event.RegistryEvent.RegistryLoginRequested;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.host.commands.EngineException;
@@ -107,19 +109,32 @@ public final class RegistryApi {
         String server = RegistryAuth.serverAddress(body);
         RegistryCredentials credentials = RegistryAuth.fromJson(body)
                 .orElseThrow(() -> EngineException.invalid("Error: Non-null Username Required"));
+        String host;
+        try {
+            host = RegistryLogin.registryHost(server);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(e.getMessage());
+        }
+        // Who tried which registry as whom is on the record; the password never is.
+        StreamId stream = StreamId.registry(host);
+        String user = credentials.username() == null ? "" : credentials.username();
+        journal.append(stream, ExpectedVersion.any(), new RegistryLoginRequested(host, user), request.commandContext());
         LoginResult result;
         try {
             result = login.check(server, credentials);
         } catch (RegistryException e) {
             int status = e.reason() == RegistryException.Reason.UNAUTHORIZED ? 401 : 500;
-            journal.append(StreamId.REFUSALS, ExpectedVersion.any(),
-                    new CommandRefused("POST /auth", RegistryLogin.registryHost(server), status, e.getMessage()),
+            journal.append(stream, ExpectedVersion.any(), new RegistryLoginFailed(host, user, e.getMessage()),
                     request.commandContext());
             request.json(status, Map.of("message", e.getMessage()));
             return;
-        } catch (IllegalArgumentException e) {
-            throw EngineException.invalid(e.getMessage());
+        } catch (RuntimeException e) {
+            journal.append(stream, ExpectedVersion.any(), new RegistryLoginFailed(host, user, String.valueOf(e.getMessage())),
+                    request.commandContext());
+            throw (e instanceof IllegalArgumentException ? EngineException.invalid(e.getMessage())
+                    : EngineException.system(e.getMessage(), e)).onRecord();
         }
+        journal.append(stream, ExpectedVersion.any(), new RegistryLoggedIn(host, user), request.commandContext());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("Status", result.status());
         answer.put("IdentityToken", result.identityToken().orElse(""));

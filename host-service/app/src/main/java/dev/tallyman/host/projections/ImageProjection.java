@@ -50,6 +50,9 @@ public final class ImageProjection {
                 || event instanceof ImagePullFailed || event instanceof ImagePushFailed || event instanceof ImageLoadFailed
                 || event instanceof ImageCommitFailed || event instanceof ImagesSaved) {
             pendingIntent = event instanceof ImagesSaved || event instanceof ImageCommitFailed ? pendingIntent : "";
+        } else if (event instanceof ImageEvent.ImageCommitRequested || event instanceof ImageEvent.ImagesSaveRequested
+                || event instanceof ImageEvent.ImagesSaveFailed) {
+            // A commit and a save change no image that exists; their outcomes are above or need no fold.
         } else if (event instanceof ImageTagged e) {
             String previous = idByTag.put(e.reference(), e.imageId());
             if (previous != null && !previous.equals(e.imageId())) {

@@ -60,6 +60,8 @@ public final class Projections {
             volumes.apply(recorded, e);
         } else if (event instanceof dev.tallyman.audit.event.BuildEvent e) {
             builds.apply(e);
+        } else if (event instanceof dev.tallyman.audit.event.RegistryEvent) {
+            // Login attempts change no object Docker's API shows; they are on the record for the audit trail.
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {

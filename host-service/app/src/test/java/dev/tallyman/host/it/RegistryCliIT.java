@@ -172,10 +172,14 @@ class RegistryCliIT {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("no basic auth credentials");
 
-        // The password went to the registry only: not into any event, refusal or log line.
-        assertThat(allPayloads(database)).doesNotContain(PASSWORD).contains("\"status\":401");
+        // Each attempt is on the record by registry and user; the password went to the registry only: not into
+        // any event, refusal or log line.
+        assertThat(allPayloads(database)).doesNotContain(PASSWORD);
         assertThat(Files.readString(tallyman.log)).doesNotContain(PASSWORD);
-        assertThat(ImageItSupport.eventTypes(database, "command.refused")).isNotEmpty();
+        assertThat(ImageItSupport.eventTypes(database, "registry.")).containsSubsequence("registry.login-requested",
+                "registry.login-failed", "registry.login-requested", "registry.logged-in");
+        assertThat(payloads(database, "registry.login-failed")).singleElement().asString()
+                .contains("\"registry\":\"" + guarded.host() + "\"", "\"username\":\"" + USER + "\"", "401");
     }
 
     @Test

@@ -134,12 +134,7 @@ public final class JsonFileLogReader {
                     // its rest, then go on with the new live file.
                     readRange(channel, position, Long.MAX_VALUE, lines);
                     lines.reset();
-                    // Several rotations may have passed since the last poll: the files made after the one just
-                    // finished (its generation now g) are .(g-1) ... .1, complete, and come before the live one.
-                    for (Path newer : newerThan(log, inode)) {
-                        readWhole(newer, lines.sink);
-                    }
-                    Opened next = open(log);
+                    Opened next = successorOf(log, inode, lines);
                     if (next != null) {
                         channel.close();
                         channel = next.channel();
@@ -190,19 +185,56 @@ public final class JsonFileLogReader {
         }
     }
 
-    /** The rotated files renamed after the file with {@code inode}, oldest first; empty if it is gone. */
-    private static List<Path> newerThan(Path log, long inode) {
-        List<Path> newer = new ArrayList<>();
+    /**
+     * After the file with {@code finished} was read to its end: reads the rotated files made after it (several
+     * rotations may pass between two polls), each found by its generation and held by inode, so a rotation
+     * during the walk is noticed and walked too, and returns the live file that follows them, opened. Null when
+     * there is no live file, or the finished file is gone (max-file dropped it): the caller keeps polling.
+     */
+    private static Opened successorOf(Path log, long finished, LineSplitter lines) throws IOException {
+        while (true) {
+            int generation = generationOf(log, finished);
+            if (generation > 1) {
+                Opened newer = open(JsonFileLogWriter.rotated(log, generation - 1));
+                if (newer == null) {
+                    continue; // renamed on while we looked: look again
+                }
+                if (generationOf(log, finished) != generation) {
+                    newer.channel().close();
+                    continue;
+                }
+                try (FileChannel rotated = newer.channel()) {
+                    readRange(rotated, 0, Long.MAX_VALUE, lines);
+                }
+                lines.reset();
+                finished = newer.inode();
+                continue;
+            }
+            if (generation < 1) {
+                return null;
+            }
+            Opened live = open(log);
+            if (live == null) {
+                return null;
+            }
+            if (generationOf(log, finished) != 1) {
+                live.channel().close(); // the file just opened was rotated meanwhile: walk it as a rotated one
+                continue;
+            }
+            return live;
+        }
+    }
+
+    /** The generation ({@code .N}) the rotated file with {@code inode} has now; -1 when no rotated file has it. */
+    private static int generationOf(Path log, long inode) {
         for (int generation = 1; ; generation++) {
-            Path file = JsonFileLogWriter.rotated(log, generation);
-            OptionalLong identity = FileIdentity.inode(file);
+            OptionalLong identity = FileIdentity.inode(JsonFileLogWriter.rotated(log, generation));
             if (identity.isEmpty()) {
-                return List.of();
+                return -1;
             }
             if (identity.getAsLong() == inode) {
-                return newer;
+                return generation;
             }
-            newer.add(0, file);
         }
     }
 

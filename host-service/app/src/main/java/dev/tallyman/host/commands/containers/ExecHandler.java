@@ -2,6 +2,9 @@ package dev.tallyman.host.commands.containers;
 
 import dev.tallyman.audit.event.ContainerEvent.ContainerExecDied;
 import dev.tallyman.audit.event.ContainerEvent.ContainerExecStarted;
+import dev.tallyman.audit.event.ContainerEvent.ContainerResizeFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerResizeRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerResized;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.host.commands.CommandContext;
@@ -103,7 +106,19 @@ public final class ExecHandler {
                 new ContainerExecDied(instance.containerId, instance.id, exitCode), context);
     }
 
-    public void resize(ExecInstances.Instance instance, int rows, int columns) {
-        runtime.resize(instance.id, rows, columns);
+    /** The exec's terminal gets {@code rows} x {@code columns}; like the container's, on the record. */
+    public void resize(ExecInstances.Instance instance, int rows, int columns, CommandContext context) {
+        StreamId stream = StreamId.container(instance.containerId);
+        journal.append(stream, ExpectedVersion.any(),
+                new ContainerResizeRequested(instance.containerId, instance.id, rows, columns), context);
+        try {
+            runtime.resize(instance.id, rows, columns);
+        } catch (RuntimeException e) {
+            journal.append(stream, ExpectedVersion.any(),
+                    new ContainerResizeFailed(instance.containerId, instance.id, e.getMessage()), context);
+            throw EngineException.system("resize exec " + instance.id + ": " + e.getMessage(), e).onRecord();
+        }
+        journal.append(stream, ExpectedVersion.any(),
+                new ContainerResized(instance.containerId, instance.id, rows, columns), context);
     }
 }

@@ -1,6 +1,12 @@
 package dev.tallyman.host.commands.files;
 
 import dev.tallyman.audit.event.ContainerEvent.ContainerCopiedIn;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCopiedOut;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCopyFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCopyInRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerCopyOutRequested;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExportFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExportRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerExported;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
@@ -76,16 +82,23 @@ public final class ContainerFilesHandler {
         }
     }
 
-    /** GET /containers/{id}/archive: the stat, then a tar of the path named by its last element. */
-    public void archive(String typed, String path, ArchiveSink sink) {
+    /**
+     * GET /containers/{id}/archive: the stat, then a tar of the path named by its last element. Data leaving a
+     * container is on the record: an intent before the first byte, and how many bytes went (or why not) after.
+     */
+    public void archive(String typed, String path, ArchiveSink sink, CommandContext context) {
         ContainerView container = existing(typed);
+        StreamId stream = StreamId.container(container.id());
+        String absolute = requestedPath(path);
+        boolean started = false;
         try (ContainerRoot root = open(container)) {
-            String absolute = requestedPath(path);
             PathStat stat = statOf(root.path(), absolute, typed);
             ScopedPath source = resolveAsDocker(root.path(), absolute);
             // The root itself has no name to rebase to: its entries go out as "./…".
             String rebased = absolute.equals("/") ? "." : baseName(absolute);
-            OutputStream out = sink.open(stat);
+            journal.append(stream, ExpectedVersion.any(), new ContainerCopyOutRequested(container.id(), absolute), context);
+            started = true;
+            CountingOutputStream out = new CountingOutputStream(sink.open(stat));
             try (LayerTarWriter tar = new LayerTarWriter(out)) {
                 tar.add(source.host(), rebased);
                 if (Files.isDirectory(source.host(), LinkOption.NOFOLLOW_LINKS)) {
@@ -93,8 +106,17 @@ public final class ContainerFilesHandler {
                 }
             }
             out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("archive " + path + " of container " + typed + ": " + e.getMessage(), e);
+            journal.append(stream, ExpectedVersion.any(), new ContainerCopiedOut(container.id(), absolute, out.count()),
+                    context);
+        } catch (IOException | RuntimeException e) {
+            if (started) {
+                journal.append(stream, ExpectedVersion.any(), new ContainerCopyFailed(container.id(), absolute,
+                        String.valueOf(e.getMessage())), context);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("archive " + path + " of container " + typed + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -110,6 +132,8 @@ public final class ContainerFilesHandler {
             throw EngineException.invalid("container rootfs is marked read-only");
         }
         String absolute = requestedPath(path);
+        StreamId stream = StreamId.container(container.id());
+        boolean started = false;
         try (ContainerRoot root = open(container)) {
             ScopedPath folder = ScopedPath.resolve(root.path(), absolute, true);
             FileStat stat = ScopedPath.lstat(folder.host());
@@ -121,26 +145,52 @@ public final class ContainerFilesHandler {
             }
             Optional<int[]> owner = copyUidGid ? Optional.of(ContainerUsers.ids(root.path(), container.spec().user()))
                     : Optional.empty();
+            journal.append(stream, ExpectedVersion.any(), new ContainerCopyInRequested(container.id(), absolute), context);
+            started = true;
             new ArchiveExtractor(root.path(), folder.container(), noOverwriteDirNonDir, owner).extract(tar);
         } catch (ArchiveExtractor.Refused e) {
-            throw EngineException.invalid(e.getMessage());
+            copyFailed(started, container.id(), absolute, e.getMessage(), context);
+            throw recordedIf(started, EngineException.invalid(e.getMessage()));
         } catch (IOException e) {
-            throw EngineException.system("copy into " + path + " of container " + typed + ": " + e.getMessage(), e);
+            copyFailed(started, container.id(), absolute, e.getMessage(), context);
+            throw recordedIf(started,
+                    EngineException.system("copy into " + path + " of container " + typed + ": " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            copyFailed(started, container.id(), absolute, String.valueOf(e.getMessage()), context);
+            throw e;
         }
-        journal.append(StreamId.container(container.id()), ExpectedVersion.any(),
-                new ContainerCopiedIn(container.id(), absolute), context);
+        journal.append(stream, ExpectedVersion.any(), new ContainerCopiedIn(container.id(), absolute), context);
+    }
+
+    /** A failure after the intent has its outcome appended already; before it, it is a refusal to record. */
+    private static EngineException recordedIf(boolean started, EngineException e) {
+        return started ? e.onRecord() : e;
+    }
+
+    private void copyFailed(boolean started, String containerId, String path, String reason, CommandContext context) {
+        if (started) {
+            journal.append(StreamId.container(containerId), ExpectedVersion.any(),
+                    new ContainerCopyFailed(containerId, path, reason), context);
+        }
     }
 
     /** GET /containers/{id}/export: the whole file system as one tar. */
     public void export(String typed, OutputStream out, CommandContext context) {
         ContainerView container = existing(typed);
+        StreamId stream = StreamId.container(container.id());
+        journal.append(stream, ExpectedVersion.any(), new ContainerExportRequested(container.id()), context);
         try {
             exporter.export(driver, LayerId.of(container.id()), out);
         } catch (ImageException e) {
-            throw e.kind() == ImageException.Kind.NOT_FOUND ? EngineException.noSuchContainer(typed)
-                    : EngineException.system(e.getMessage(), e);
+            journal.append(stream, ExpectedVersion.any(), new ContainerExportFailed(container.id(), e.getMessage()), context);
+            throw (e.kind() == ImageException.Kind.NOT_FOUND ? EngineException.noSuchContainer(typed)
+                    : EngineException.system(e.getMessage(), e)).onRecord();
+        } catch (RuntimeException e) {
+            journal.append(stream, ExpectedVersion.any(), new ContainerExportFailed(container.id(),
+                    String.valueOf(e.getMessage())), context);
+            throw e;
         }
-        journal.append(StreamId.container(container.id()), ExpectedVersion.any(), new ContainerExported(container.id()), context);
+        journal.append(stream, ExpectedVersion.any(), new ContainerExported(container.id()), context);
     }
 
     private static final java.util.Set<String> RUNTIME_MOUNT_POINTS = java.util.Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");

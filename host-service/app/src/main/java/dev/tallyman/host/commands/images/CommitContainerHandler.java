@@ -3,6 +3,7 @@ package dev.tallyman.host.commands.images;
 import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.audit.event.Event;
 import dev.tallyman.audit.event.ImageEvent.ImageCommitFailed;
+import dev.tallyman.audit.event.ImageEvent.ImageCommitRequested;
 import dev.tallyman.audit.event.ImageEvent.ImageCommitted;
 import dev.tallyman.audit.event.ImageEvent.ImageTagged;
 import dev.tallyman.audit.store.ExpectedVersion;
@@ -66,9 +67,17 @@ public final class CommitContainerHandler {
         Digest parent = Digest.parse(container.spec().imageId());
         ContainerConfig own = configOf(container.spec(), images.config(parent).config());
         ContainerConfig config = overrides.map(o -> o.applyTo(own)).orElse(own);
+        journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+                new ImageCommitRequested(container.id(), reference.map(ImageReference::toString).orElse("")), context);
         boolean pauseNow = pause && container.state() == ContainerState.RUNNING;
         if (pauseNow) {
-            pauses.pause(container.id(), context);
+            try {
+                pauses.pause(container.id(), context);
+            } catch (RuntimeException e) {
+                journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+                        new ImageCommitFailed(container.id(), String.valueOf(e.getMessage())), context);
+                throw e instanceof EngineException engine ? engine : ImageFailures.toEngine(e);
+            }
         }
         ImportedImage image;
         try {

@@ -1,5 +1,7 @@
 package dev.tallyman.host.commands.images;
 
+import dev.tallyman.audit.event.ImageEvent.ImagesSaveFailed;
+import dev.tallyman.audit.event.ImageEvent.ImagesSaveRequested;
 import dev.tallyman.audit.event.ImageEvent.ImagesSaved;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
@@ -83,10 +85,16 @@ public final class SaveImagesHandler {
 
     /** Writes the archive of the planned images to {@code out} (not closed) and records it. */
     public void save(List<SaveRequest> requests, OutputStream out, CommandContext context) {
+        List<String> names = requests.stream().flatMap(r -> r.tags().isEmpty() ? java.util.stream.Stream.of(r.imageId().toString())
+                : r.tags().stream().map(ImageReference::toString)).distinct().toList();
+        // Data leaving the host is on the record before its first byte, as cp out and export are.
+        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagesSaveRequested(names), context);
         try {
             saver.save(requests, out);
         } catch (RuntimeException e) {
-            throw ImageFailures.toEngine(e);
+            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagesSaveFailed(names,
+                    String.valueOf(e.getMessage())), context);
+            throw ImageFailures.toEngine(e).onRecord();
         }
         List<String> ids = requests.stream().map(r -> r.imageId().toString()).distinct().toList();
         List<String> references = requests.stream().flatMap(r -> r.tags().stream()).map(ImageReference::toString).distinct().toList();
