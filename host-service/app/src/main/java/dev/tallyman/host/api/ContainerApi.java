@@ -102,6 +102,8 @@ public final class ContainerApi {
         router.post("/containers/:name/attach", this::attach);
         router.get("/containers/:name/logs", this::logs);
         router.delete("/containers/:name", this::remove);
+        // docker rm --link names a link as "web/alias", slash included.
+        router.delete("/containers/:name*", this::remove);
         router.post("/containers/:name/rename", r -> {
             handlers.rename().handle(r.path("name"), r.query("name", ""), r.commandContext());
             r.noContent();
@@ -278,6 +280,7 @@ public final class ContainerApi {
         MountJson.decorate(body, c.spec(), this::volume);
         InspectDefaults.fill(body, c.spec());
         HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
+        LinkJson.decorateInspect(body, c, projections);
         request.json(200, body);
     }
 
@@ -362,6 +365,11 @@ public final class ContainerApi {
     }
 
     private void remove(ApiRequest request) {
+        if (request.flag("link") && handlers.removeLink() != null) {
+            handlers.removeLink().handle(request.path("name"), request.commandContext());
+            request.noContent();
+            return;
+        }
         remove.handle(request.path("name"), request.flag("force"), request.flag("v"), request.commandContext());
         request.noContent();
     }

@@ -90,6 +90,14 @@ public final class ContainerProjection {
                     view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateFailed) {
             put(view.withPending("", version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoveRequested) {
+            put(view.withPending(recorded.type(), version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoved e) {
+            put(new ContainerView(id, view.name(), view.spec().withOptions(view.spec().options().withoutLink(e.alias())),
+                    view.created(), view.state(), view.pid(), view.exitCode(), view.error(), view.startedAt(),
+                    view.finishedAt(), view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoveFailed) {
+            put(view.withPending("", version));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerHealthChanged) {
             // Health is folded by HealthStates; the view only moves its version on.
             put(view.withPending(view.pendingIntent(), version));

@@ -76,8 +76,17 @@ public final class StartContainerHandler {
         RunningProcess running;
         NetworkSetup network = null;
         if (networking != null) {
+            java.util.List<dev.tallyman.host.runtime.LinkedContainer> links;
             try {
-                network = networking.attach(container, context);
+                links = journal.projections().read(p -> ContainerLinks.atStart(container, p));
+            } catch (EngineException e) {
+                // A linked container that does not run: Docker's words, before anything is set up.
+                journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
+                autoRemover.afterRun(id, context.correlationId());
+                throw new EngineException(e.kind(), e.getMessage(), e).onRecord();
+            }
+            try {
+                network = networking.attach(container, context).withLinks(links);
             } catch (EngineException e) {
                 // Docker's words (a port already allocated, an address in use); the container stays created.
                 journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
