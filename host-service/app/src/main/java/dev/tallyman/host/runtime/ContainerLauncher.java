@@ -284,6 +284,19 @@ public final class ContainerLauncher {
         }
     }
 
+    /** A linked container started at {@code ip}: the running linking container's line for it follows. */
+    public void moveLinkInHosts(String id, String alias, String ip) {
+        Path hosts = bundle(id).resolve(OciSpecWriter.HOSTS);
+        if (!Files.isRegularFile(hosts)) {
+            return;
+        }
+        try {
+            Files.writeString(hosts, LinkedContainer.withAddress(Files.readString(hosts), alias, ip));
+        } catch (IOException e) {
+            throw new UncheckedIOException("rewrite hosts of container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     /** HostConfig.ConsoleSize from create: a terminal property of the client, kept until the next start. */
     public void consoleSize(String id, int rows, int columns) {
         consoleSizes.put(id, new int[] {rows, columns});

@@ -128,6 +128,20 @@ public record LinkedContainer(String linkName, String ip, String hostname, Strin
         return kept.substring(0, kept.length() - 1);
     }
 
+    /**
+     * The hosts file with the line of the link known as {@code alias} pointing at {@code ip}: the linked container
+     * started again, perhaps at another address, and Docker's sandbox updates its parents' files.
+     */
+    public static String withAddress(String hosts, String alias, String ip) {
+        StringBuilder out = new StringBuilder();
+        for (String line : hosts.split("\n", -1)) {
+            int tab = line.indexOf('\t');
+            String[] names = tab < 0 ? new String[0] : line.substring(tab + 1).split(" ");
+            out.append(names.length >= 2 && names[0].equals(alias) ? ip + line.substring(tab) : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
     /** "5432/tcp" as number and protocol. */
     record Port(int number, String protocol) {
         /** moby's order: TCP ports before others, then by number within a protocol, other protocols by name. */

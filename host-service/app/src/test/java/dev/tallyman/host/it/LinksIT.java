@@ -135,11 +135,19 @@ class LinksIT extends ContainerItSupport {
         ok("start", "later");
         assertThat(ok("exec", "later", "cat", "/etc/hosts")).contains(dbIp + "\tkeep " + dbShort + " db\n");
         assertThat(environ("later")).contains("KEEP_NAME=/later/keep", "KEEP_PORT=tcp://" + dbIp + ":5432");
+        // The linked container starts again elsewhere: the running linking container's hosts line follows it.
+        ok("stop", "-t", "0", "db");
+        ok("run", "-d", "--name", "squatter", "busybox", "sleep", "600");
+        ok("start", "db");
+        String moved = inspect("{{.NetworkSettings.Networks.bridge.IPAddress}}", "db");
+        assertThat(moved).as("squatter took db's old address").isNotEqualTo(dbIp);
+        assertThat(ok("exec", "later", "cat", "/etc/hosts")).contains(moved + "\tkeep " + dbShort + " db\n");
+        dbIp = moved;
         // A renamed linked container keeps its links: they follow its id.
         ok("rename", "db", "database");
         assertThat(inspect("{{json .HostConfig.Links}}", "later")).isEqualTo("[\"/database:/later/keep\"]");
         ok("rename", "database", "db");
-        ok("rm", "-f", "later", "web");
+        ok("rm", "-f", "later", "web", "squatter");
     }
 
     @Test

@@ -92,6 +92,16 @@ class LinkedContainerTest {
     }
 
     @Test
+    void aLinkedContainersNewAddressReplacesOnlyItsLines() {
+        String written = LinkedContainer.intoHosts(HOSTS, List.of(
+                new LinkedContainer("/web/alias", "10.0.0.2", "f45fdc2e1e25", "db", List.of(), List.of()),
+                new LinkedContainer("/web/cache", "10.0.0.4", "0123456789ab", "cache", List.of(), List.of())));
+        assertThat(LinkedContainer.withAddress(written, "alias", "10.0.0.9")).isEqualTo(HOSTS.replace(
+                "ff02::2\tip6-allrouters\n", "ff02::2\tip6-allrouters\n10.0.0.9\talias f45fdc2e1e25 db\n"
+                        + "10.0.0.4\tcache 0123456789ab\n"));
+    }
+
+    @Test
     void linkVariablesComeBeforeTheContainersOwnSoItsOwnWin() {
         LinkedContainer db = link("/web/db", List.of(), List.of());
         assertThat(LinkedContainer.environment(List.of(db), List.of("DB_NAME=mine")))

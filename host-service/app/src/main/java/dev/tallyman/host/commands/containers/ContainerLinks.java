@@ -133,6 +133,35 @@ public final class ContainerLinks {
         return linked;
     }
 
+    /**
+     * A running container that links to a container on the default bridge, the alias it uses, and the linked
+     * container's address there now.
+     */
+    record Parent(String parentId, String alias, String ip) {
+    }
+
+    /** Who links to {@code childId} and runs, for the hosts update after the child started. */
+    static List<Parent> parentsOf(String childId, Projections p) {
+        Optional<NetworkView> bridge = p.networks().find(DEFAULT_BRIDGE);
+        NetworkEndpoint endpoint = bridge.filter(b -> b.joined().contains(childId))
+                .map(b -> b.endpoints().get(childId)).orElse(null);
+        if (endpoint == null || endpoint.ipv4Address().isEmpty()) {
+            return List.of();
+        }
+        List<Parent> parents = new ArrayList<>();
+        for (ContainerView c : p.containers().all()) {
+            if (!c.isRunning()) {
+                continue;
+            }
+            for (ContainerLink link : c.spec().options().links()) {
+                if (link.containerId().equals(childId)) {
+                    parents.add(new Parent(c.id(), link.alias(), endpoint.ipv4Address()));
+                }
+            }
+        }
+        return parents;
+    }
+
     /** HostConfig.Links as inspect shows it: "/db:/web/alias" for each default bridge link; null without any. */
     public static List<String> inspect(ContainerView c, Projections p) {
         List<String> shown = new ArrayList<>();
