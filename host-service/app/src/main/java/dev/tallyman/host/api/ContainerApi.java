@@ -94,6 +94,8 @@ public final class ContainerApi {
         router.postJson("/containers/create", this::create);
         router.get("/containers/json", this::list);
         router.get("/containers/:name/json", this::inspect);
+        // A link's full name ("web/alias") names the linked container, slash included.
+        router.get("/containers/:name*/json", this::inspect);
         router.post("/containers/:name/start", this::start);
         router.post("/containers/:name/kill", this::kill);
         router.post("/containers/:name/stop", this::stop);
@@ -240,6 +242,7 @@ public final class ContainerApi {
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (ContainerView c : containers) {
             Map<String, Object> row = ContainerJson.summary(c, now);
+            LinkJson.decorateSummary(row, c, projections);
             ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
             row.put("Mounts", MountJson.points(c.spec(), this::volume));
             if (c.state() == ContainerState.RUNNING && row.get("Status") instanceof String st) {

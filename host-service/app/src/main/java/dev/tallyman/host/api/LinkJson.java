@@ -16,6 +16,20 @@ final class LinkJson {
     private LinkJson() {
     }
 
+    /**
+     * Names in docker ps: the container's name and the link names other containers know it by ("/web/alias"),
+     * sorted as Docker's name registry lists them. The CLI shows the first plain name unless --no-trunc.
+     */
+    static void decorateSummary(Map<String, Object> row, ContainerView c, Projections projections) {
+        List<String> links = projections.read(p -> p.containers().linkNames(c.id()));
+        if (!links.isEmpty()) {
+            List<String> names = new java.util.ArrayList<>(links);
+            names.add("/" + c.name());
+            names.sort(null);
+            row.put("Names", names);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static void decorateInspect(Map<String, Object> inspect, ContainerView c, Projections projections) {
         if (inspect.get("HostConfig") instanceof Map<?, ?> h) {

@@ -63,11 +63,16 @@ class LinksIT extends ContainerItSupport {
                 "DB_ENV_FOO=bar");
         assertThat(env).noneMatch(v -> v.startsWith("MY_DB_ENV_HOME=") || v.startsWith("MY_DB_ENV_PATH="));
         // The container's own variables come after the links' and win.
-        assertThat(environ(ok("run", "-d", "--link", "db", "-e", "DB_NAME=mine", "busybox", "sleep", "600").trim()))
+        assertThat(environ(ok("run", "-d", "--name", "own", "--link", "db", "-e", "DB_NAME=mine", "busybox", "sleep", "600").trim()))
                 .contains("DB_NAME=mine").doesNotContain("DB_NAME=/web/db");
 
         assertThat(inspect("{{json .HostConfig.Links}}", "web")).isEqualTo("[\"/db:/web/my-db\",\"/db:/web/db\"]");
         assertThat(inspect("{{json .HostConfig.Links}}", "db")).isEqualTo("null");
+        // Docker's name registry holds the link names too: ps lists them, and they name the linked container.
+        assertThat(ok("ps", "--no-trunc", "--format", "{{.Names}}", "--filter", "id=" + db).trim())
+                .isEqualTo("db,own/db,web/db,web/my-db");
+        assertThat(ok("ps", "--format", "{{.Names}}", "--filter", "id=" + db).trim()).isEqualTo("db");
+        assertThat(inspect("{{.Name}}", "web/my-db")).isEqualTo("/db");
         // The link is part of the create intent, by the linked container's id.
         assertThat(payloads(web, "container.create-requested").get(0))
                 .contains("\"alias\":\"my-db\"").contains("\"containerId\":\"" + db + "\"");
@@ -147,7 +152,7 @@ class LinksIT extends ContainerItSupport {
         ok("rename", "db", "database");
         assertThat(inspect("{{json .HostConfig.Links}}", "later")).isEqualTo("[\"/database:/later/keep\"]");
         ok("rename", "database", "db");
-        ok("rm", "-f", "later", "web", "squatter");
+        ok("rm", "-f", "later", "web", "own", "squatter");
     }
 
     @Test
