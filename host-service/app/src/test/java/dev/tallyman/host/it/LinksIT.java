@@ -152,6 +152,11 @@ class LinksIT extends ContainerItSupport {
         ok("rename", "db", "database");
         assertThat(inspect("{{json .HostConfig.Links}}", "later")).isEqualTo("[\"/database:/later/keep\"]");
         ok("rename", "database", "db");
+        // A renamed linking container's links carry its new name.
+        ok("rename", "later", "later2");
+        assertThat(inspect("{{json .HostConfig.Links}}", "later2")).isEqualTo("[\"/db:/later2/keep\"]");
+        assertThat(inspect("{{.Name}}", "later2/keep")).isEqualTo("/db");
+        ok("rename", "later2", "later");
         ok("rm", "-f", "later", "web", "own", "squatter");
     }
 
