@@ -72,10 +72,10 @@ public final class ContainerLinks {
         List<ContainerLink> resolved = new ArrayList<>();
         Set<String> aliases = new LinkedHashSet<>();
         for (ContainerLink link : requested) {
-            ContainerView child = existing(link.name(), link.name(), projections);
+            ContainerView child = existing(link.name(), projections);
             while (child.spec().networkMode().startsWith("container:")) {
                 String owner = child.spec().networkMode().substring("container:".length());
-                child = existing(owner, owner, projections);
+                child = existing(owner, projections);
             }
             if (child.spec().networkMode().equals("host")) {
                 throw EngineException.invalid("conflicting options: host type networking can't be used with links. "
@@ -92,9 +92,9 @@ public final class ContainerLinks {
      * A missing container is the request's fault (400), not a 404: the CLI answers a 404 from create by pulling
      * the image (moby#39823).
      */
-    private static ContainerView existing(String reference, String named, Projections projections) {
+    private static ContainerView existing(String reference, Projections projections) {
         Optional<ContainerView> found = projections.read(p -> p.containers().find(reference));
-        return found.orElseThrow(() -> EngineException.invalid("could not get container for " + named
+        return found.orElseThrow(() -> EngineException.invalid("could not get container for " + reference
                 + ": No such container: " + reference));
     }
 
