@@ -102,6 +102,32 @@ public sealed interface ContainerEvent extends Event {
     record ContainerRenamed(String containerId, String oldName, String newName) implements ContainerEvent {
     }
 
+    /**
+     * docker rm --link: the linking container ({@code containerId}) is to forget the link known as {@code alias}.
+     * The link belongs to the container's create intent, so taking it away is a command of its own.
+     */
+    @EventType("container.link-remove-requested")
+    record ContainerLinkRemoveRequested(String containerId, String alias) implements ContainerEvent, Intent {
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerLinkRemoved.class, ContainerLinkRemoveFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerLinkRemoveFailed(containerId, alias, reason);
+        }
+    }
+
+    /** The link is gone: inspect no longer shows it and the next start neither resolves nor exports it. */
+    @EventType("container.link-removed")
+    record ContainerLinkRemoved(String containerId, String alias) implements ContainerEvent {
+    }
+
+    @EventType("container.link-remove-failed")
+    record ContainerLinkRemoveFailed(String containerId, String alias, String reason) implements ContainerEvent {
+    }
+
     /** The restart policy will start the container again; attempt counts from 1 (Docker's RestartCount). */
     /**
      * docker update: new limits and restart policy, in full (what the container has after the update). Intent

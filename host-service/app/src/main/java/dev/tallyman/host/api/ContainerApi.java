@@ -94,6 +94,8 @@ public final class ContainerApi {
         router.postJson("/containers/create", this::create);
         router.get("/containers/json", this::list);
         router.get("/containers/:name/json", this::inspect);
+        // A link's full name ("web/alias") names the linked container, slash included.
+        router.get("/containers/:name*/json", this::inspect);
         router.post("/containers/:name/start", this::start);
         router.post("/containers/:name/kill", this::kill);
         router.post("/containers/:name/stop", this::stop);
@@ -102,6 +104,8 @@ public final class ContainerApi {
         router.post("/containers/:name/attach", this::attach);
         router.get("/containers/:name/logs", this::logs);
         router.delete("/containers/:name", this::remove);
+        // docker rm --link names a link as "web/alias", slash included.
+        router.delete("/containers/:name*", this::remove);
         router.post("/containers/:name/rename", r -> {
             handlers.rename().handle(r.path("name"), r.query("name", ""), r.commandContext());
             r.noContent();
@@ -238,6 +242,7 @@ public final class ContainerApi {
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (ContainerView c : containers) {
             Map<String, Object> row = ContainerJson.summary(c, now);
+            LinkJson.decorateSummary(row, c, projections);
             ContainerNetworkJson.decorateSummary(row, c, networksOf(c));
             row.put("Mounts", MountJson.points(c.spec(), this::volume));
             if (c.state() == ContainerState.RUNNING && row.get("Status") instanceof String st) {
@@ -278,6 +283,7 @@ public final class ContainerApi {
         MountJson.decorate(body, c.spec(), this::volume);
         InspectDefaults.fill(body, c.spec());
         HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
+        LinkJson.decorateInspect(body, c, projections);
         request.json(200, body);
     }
 
@@ -362,6 +368,11 @@ public final class ContainerApi {
     }
 
     private void remove(ApiRequest request) {
+        if (request.flag("link") && handlers.removeLink() != null) {
+            handlers.removeLink().handle(request.path("name"), request.commandContext());
+            request.noContent();
+            return;
+        }
         remove.handle(request.path("name"), request.flag("force"), request.flag("v"), request.commandContext());
         request.noContent();
     }

@@ -3,7 +3,7 @@ package dev.tallyman.host.api;
 import dev.tallyman.audit.event.ContainerOptions;
 import dev.tallyman.host.api.json.ContainerCreateBody;
 
-/** Reads the create body's later settings (log driver, --group-add) into {@link ContainerOptions}. */
+/** Reads the create body's later settings (log driver, --group-add, --link) into {@link ContainerOptions}. */
 final class CreateOptionsJson {
     private CreateOptionsJson() {
     }
@@ -13,6 +13,7 @@ final class CreateOptionsJson {
         ContainerCreateBody.HealthcheckBody h = body.healthcheck();
         dev.tallyman.audit.event.HealthConfig health = h == null ? null
                 : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
-        return new ContainerOptions(driver, host.groupAdd(), health);
+        return new ContainerOptions(driver, host.groupAdd(), health,
+                dev.tallyman.host.commands.containers.ContainerLinks.parse(host.links()));
     }
 }

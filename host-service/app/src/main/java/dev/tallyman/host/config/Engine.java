@@ -166,7 +166,8 @@ public class Engine {
                 new dev.tallyman.host.commands.containers.UpdateContainerHandler(journal, finder, runtime)).register(api);
         new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
-                new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal, tools.attach())), tools, waits, launcher, storage, lookup, clock).register(api);
+                new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal, tools.attach()),
+                new dev.tallyman.host.commands.containers.RemoveLinkHandler(journal, finder, launcher)), tools, waits, launcher, storage, lookup, clock).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
         net.api().register(api);

@@ -90,6 +90,14 @@ public final class ContainerProjection {
                     view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateFailed) {
             put(view.withPending("", version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoveRequested) {
+            put(view.withPending(recorded.type(), version));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoved e) {
+            put(new ContainerView(id, view.name(), view.spec().withOptions(view.spec().options().withoutLink(e.alias())),
+                    view.created(), view.state(), view.pid(), view.exitCode(), view.error(), view.startedAt(),
+                    view.finishedAt(), view.oomKilled(), view.restartCount(), version, "", view.manuallyStopped()));
+        } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerLinkRemoveFailed) {
+            put(view.withPending("", version));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerHealthChanged) {
             // Health is folded by HealthStates; the view only moves its version on.
             put(view.withPending(view.pendingIntent(), version));
@@ -149,6 +157,38 @@ public final class ContainerProjection {
         return List.copyOf(byId.values());
     }
 
+    /**
+     * A default bridge link's full name, "web/alias", names the linked container, as Docker's name registry holds
+     * link names beside container names (docker rm --link finds the link by it).
+     */
+    private Optional<ContainerView> byLinkName(String name) {
+        int slash = name.lastIndexOf('/');
+        String parentId = slash < 0 ? null : idByName.get(name.substring(0, slash));
+        ContainerView parent = parentId == null ? null : byId.get(parentId);
+        if (parent == null) {
+            return Optional.empty();
+        }
+        String alias = name.substring(slash + 1);
+        return parent.spec().options().links().stream()
+                .filter(l -> l.legacy() && l.alias().equals(alias))
+                .findFirst()
+                .map(l -> byId.get(l.containerId()));
+    }
+
+    /**
+     * The link names of a container: "/web/alias" for each default bridge link to it, which Docker lists among
+     * the container's Names.
+     */
+    public List<String> linkNames(String id) {
+        List<String> names = new java.util.ArrayList<>();
+        for (ContainerView parent : byId.values()) {
+            parent.spec().options().links().stream()
+                    .filter(l -> l.legacy() && l.containerId().equals(id))
+                    .forEach(l -> names.add("/" + parent.name() + "/" + l.alias()));
+        }
+        return names;
+    }
+
     /** A value copy, for comparing a live projection with one rebuilt from the store. */
     public Map<String, ContainerView> snapshot() {
         return Map.copyOf(byId);
@@ -170,6 +210,10 @@ public final class ContainerProjection {
         String named = idByName.get(name);
         if (named != null) {
             return Optional.ofNullable(byId.get(named));
+        }
+        Optional<ContainerView> linked = byLinkName(name);
+        if (linked.isPresent()) {
+            return linked;
         }
         List<ContainerView> prefixed = byId.values().stream().filter(v -> v.id().startsWith(reference)).toList();
         if (prefixed.size() > 1) {

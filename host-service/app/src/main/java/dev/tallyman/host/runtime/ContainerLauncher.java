@@ -142,7 +142,9 @@ public final class ContainerLauncher {
                     : network(spec.networkMode()).join(networkSpec(spec.networkMode()), endpoint(id, spec));
             List<String> args = new ArrayList<>(spec.entrypoint());
             args.addAll(spec.cmd());
-            ContainerProcess process = new ContainerProcess(args, spec.env(), spec.workingDir(), spec.user(), spec.tty(),
+            List<LinkedContainer> links = network == null ? List.of() : network.links();
+            ContainerProcess process = new ContainerProcess(args, LinkedContainer.environment(links, spec.env()),
+                    spec.workingDir(), spec.user(), spec.tty(),
                     spec.security().noNewPrivileges(), spec.options().groupAdd());
             ContainerSpecification.Builder builder = ContainerSpecification.builder(id, rootfs(id), process)
                     .hostname(network != null && network.hostname().isPresent() ? network.hostname().get() : spec.hostname())
@@ -152,6 +154,10 @@ public final class ContainerLauncher {
                 volumes.prepare(id, spec, rootfs(id)).forEach(builder::mount);
             }
             specWriter.write(builder.build(), bundle(id));
+            if (!links.isEmpty()) {
+                Path hosts = bundle(id).resolve(OciSpecWriter.HOSTS);
+                Files.writeString(hosts, LinkedContainer.intoHosts(Files.readString(hosts), links));
+            }
             if (network != null && network.resolvConf().isPresent()) {
                 Files.writeString(bundle(id).resolve("resolv.conf"), network.resolvConf().get());
             }
@@ -258,6 +264,36 @@ public final class ContainerLauncher {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * docker rm --link on a running container: its /etc/hosts loses the link's line, as Docker's sandbox refresh
+     * does; the environment of its processes stays as it was. A container without a bundle has nothing to change.
+     */
+    public void forgetLinkInHosts(String id, String alias) {
+        Path hosts = bundle(id).resolve(OciSpecWriter.HOSTS);
+        if (!Files.isRegularFile(hosts)) {
+            return;
+        }
+        try {
+            // Written in place: the container sees the file through a bind mount of this very inode.
+            Files.writeString(hosts, LinkedContainer.withoutAlias(Files.readString(hosts), alias));
+        } catch (IOException e) {
+            throw new UncheckedIOException("rewrite hosts of container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A linked container started at {@code ip}: the running linking container's line for it follows. */
+    public void moveLinkInHosts(String id, String alias, String ip) {
+        Path hosts = bundle(id).resolve(OciSpecWriter.HOSTS);
+        if (!Files.isRegularFile(hosts)) {
+            return;
+        }
+        try {
+            Files.writeString(hosts, LinkedContainer.withAddress(Files.readString(hosts), alias, ip));
+        } catch (IOException e) {
+            throw new UncheckedIOException("rewrite hosts of container " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -73,11 +73,12 @@ public record ContainerCreateBody(
             List<String> binds,
             List<MountBody> mounts,
             List<String> volumesFrom,
-            List<String> groupAdd) {
+            List<String> groupAdd,
+            List<String> links) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null, null);
         }
     }
 

@@ -10,5 +10,13 @@ public record ContainerHandlers(
         RenameContainerHandler rename,
         PauseContainerHandler pause,
         PruneContainersHandler prune,
-        AttachRecorder attach) {
+        AttachRecorder attach,
+        RemoveLinkHandler removeLink) {
+
+    /** Without docker rm --link. */
+    public ContainerHandlers(CreateContainerHandler create, StartContainerHandler start, KillContainerHandler kill,
+                             StopContainerHandler stop, RemoveContainerHandler remove, RenameContainerHandler rename,
+                             PauseContainerHandler pause, PruneContainersHandler prune, AttachRecorder attach) {
+        this(create, start, kill, stop, remove, rename, pause, prune, attach, null);
+    }
 }

@@ -79,7 +79,8 @@ public final class CreateContainerHandler {
         if (network.hostname().isPresent() && spec.hostname().isEmpty()) {
             spec = spec.withHostname(network.hostname().get());
         }
-        spec = spec.withOptions(options.withHealth(HealthChecks.inEffect(options.health(), imageConfig.config().healthcheck())));
+        spec = spec.withOptions(options.withHealth(HealthChecks.inEffect(options.health(), imageConfig.config().healthcheck()))
+                .withLinks(ContainerLinks.resolve(options.links(), networkMode, journal.projections())));
         ContainerSpec chosenSpec = spec;
         if (chosenSpec.entrypoint().isEmpty() && chosenSpec.cmd().isEmpty()) {
             throw EngineException.invalid("no command specified");

@@ -24,6 +24,7 @@ import java.time.Clock;
  * could not run, ContainerStartFailed with Docker's exit code (126, 127) and runc's words.
  */
 public final class StartContainerHandler {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StartContainerHandler.class);
     private final Journal journal;
     private final ContainerFinder finder;
     private final ContainerLauncher launcher;
@@ -76,8 +77,17 @@ public final class StartContainerHandler {
         RunningProcess running;
         NetworkSetup network = null;
         if (networking != null) {
+            java.util.List<dev.tallyman.host.runtime.LinkedContainer> links;
             try {
-                network = networking.attach(container, context);
+                links = journal.projections().read(p -> ContainerLinks.atStart(container, p));
+            } catch (EngineException e) {
+                // A linked container that does not run: Docker's words, before anything is set up.
+                journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
+                autoRemover.afterRun(id, context.correlationId());
+                throw new EngineException(e.kind(), e.getMessage(), e).onRecord();
+            }
+            try {
+                network = networking.attach(container, context).withLinks(links);
             } catch (EngineException e) {
                 // Docker's words (a port already allocated, an address in use); the container stays created.
                 journal.append(StreamId.container(id), ExpectedVersion.any(), new ContainerStartFailed(id, 128, e.getMessage()), context);
@@ -111,5 +121,23 @@ public final class StartContainerHandler {
         journal.append(StreamId.container(id), ExpectedVersion.any(),
                 new ContainerStarted(id, running.pid(), clock.instant()), context);
         exits.started(id, context.correlationId());
+        if (networking != null) {
+            moveInParentsHosts(id);
+        }
+    }
+
+    /**
+     * Containers that link to this one and run have a hosts line for it: it now names the address this start
+     * got, as Docker's sandbox updates its parents. Their environment keeps the old one, as in Docker.
+     */
+    private void moveInParentsHosts(String id) {
+        for (ContainerLinks.Parent parent : journal.projections().read(p -> ContainerLinks.parentsOf(id, p))) {
+            try {
+                launcher.moveLinkInHosts(parent.parentId(), parent.alias(), parent.ip());
+            } catch (RuntimeException e) {
+                // The start itself succeeded; Docker too only logs a parent it could not update.
+                LOG.warnf("update hosts of container %s for link %s: %s", parent.parentId(), parent.alias(), e.getMessage());
+            }
+        }
     }
 }

@@ -88,6 +88,7 @@ public final class EmbeddedDnsNames implements NameService, AutoCloseable {
                     }
                 }
             }
+            String sought = linkTarget(p, asking, wanted);
             List<Inet4Address> found = new ArrayList<>();
             for (NetworkView n : served) {
                 boolean searched = asking.isEmpty() ? n.gateway().equals(listenAddress.getHostAddress())
@@ -100,8 +101,8 @@ public final class EmbeddedDnsNames implements NameService, AutoCloseable {
                         continue;
                     }
                     String containerName = p.containers().byId(e.getKey()).map(c -> c.name()).orElse("");
-                    boolean matches = containerName.toLowerCase(Locale.ROOT).equals(wanted)
-                            || e.getValue().aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted));
+                    boolean matches = containerName.toLowerCase(Locale.ROOT).equals(sought)
+                            || e.getValue().aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(sought));
                     Inet4Address address = Ipv4Subnet.parseAddress(e.getValue().ipv4Address());
                     if (matches && !found.contains(address)) {
                         found.add(address);
@@ -110,6 +111,21 @@ public final class EmbeddedDnsNames implements NameService, AutoCloseable {
             }
             return found;
         });
+    }
+
+    /**
+     * --link on a user network: for the container that made the link (and no other), its alias stands for the
+     * linked container's name, resolved like any name at the moment of the question.
+     */
+    private static String linkTarget(Projections p, String asking, String wanted) {
+        if (asking.isEmpty()) {
+            return wanted;
+        }
+        return p.containers().byId(asking).stream()
+                .flatMap(c -> c.spec().options().links().stream())
+                .filter(l -> !l.legacy() && l.alias().toLowerCase(Locale.ROOT).equals(wanted))
+                .map(l -> l.name().toLowerCase(Locale.ROOT))
+                .findFirst().orElse(wanted);
     }
 
     @Override
