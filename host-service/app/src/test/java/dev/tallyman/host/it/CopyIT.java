@@ -174,7 +174,9 @@ class CopyIT {
         assertThat(outside).doesNotExist();
         assertThat(tallyman.dataRoot.getParent().resolve("escaped.txt")).doesNotExist();
         assertThat(Path.of("/escaped.txt")).doesNotExist();
-        assertThat(eventTypes(database, "command.refused")).isNotEmpty();
+        // Each hostile copy is on the record as an attempt that failed, with the entry that was refused.
+        assertThat(eventTypes(database, "container.copy-failed")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(ImageItSupport.payloads(database, "container.copy-failed")).allSatisfy(p -> assertThat(p).contains("\"path\":\"/tmp\""));
         ok(tallyman, "rm", "-f", "victim");
     }
 

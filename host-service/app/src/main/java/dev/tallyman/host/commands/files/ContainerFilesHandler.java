@@ -91,20 +91,24 @@ public final class ContainerFilesHandler {
         StreamId stream = StreamId.container(container.id());
         String absolute = requestedPath(path);
         boolean started = false;
-        try (ContainerRoot root = open(container)) {
-            PathStat stat = statOf(root.path(), absolute, typed);
-            ScopedPath source = resolveAsDocker(root.path(), absolute);
-            // The root itself has no name to rebase to: its entries go out as "./…".
-            String rebased = absolute.equals("/") ? "." : baseName(absolute);
-            journal.append(stream, ExpectedVersion.any(), new ContainerCopyOutRequested(container.id(), absolute), context);
-            started = true;
-            CountingOutputStream out = new CountingOutputStream(sink.open(stat));
-            try (LayerTarWriter tar = new LayerTarWriter(out)) {
-                tar.add(source.host(), rebased);
-                if (Files.isDirectory(source.host(), LinkOption.NOFOLLOW_LINKS)) {
-                    walk(tar, source.host(), rebased + "/");
+        CountingOutputStream out = null;
+        try {
+            try (ContainerRoot root = open(container)) {
+                PathStat stat = statOf(root.path(), absolute, typed);
+                ScopedPath source = resolveAsDocker(root.path(), absolute);
+                // The root itself has no name to rebase to: its entries go out as "./…".
+                String rebased = absolute.equals("/") ? "." : baseName(absolute);
+                journal.append(stream, ExpectedVersion.any(), new ContainerCopyOutRequested(container.id(), absolute), context);
+                started = true;
+                out = new CountingOutputStream(sink.open(stat));
+                try (LayerTarWriter tar = new LayerTarWriter(out)) {
+                    tar.add(source.host(), rebased);
+                    if (Files.isDirectory(source.host(), LinkOption.NOFOLLOW_LINKS)) {
+                        walk(tar, source.host(), rebased + "/");
+                    }
                 }
             }
+            // The answer ends once a stopped container's temporary mount is gone: the caller finds nothing left.
             out.close();
             journal.append(stream, ExpectedVersion.any(), new ContainerCopiedOut(container.id(), absolute, out.count()),
                     context);
