@@ -146,6 +146,23 @@ public final class ContainerRuntime {
     }
 
     /**
+     * SIGKILL to the container's init process {@code pid}, sent by this process: the kernel then ends every
+     * process of the container's pid namespace, which is what {@code runc kill --all 9} achieves, without
+     * starting runc (the processor it takes counts when fifty containers go at once). The pid is checked to be
+     * in the container's cgroup first, so a reused pid is never signalled; when it is not, or is gone, runc is
+     * asked as before.
+     */
+    public void killInitForcibly(String id, int pid) {
+        if (pid > 0 && HostProcess.inCgroupOf(pid, id)) {
+            Optional<ProcessHandle> init = ProcessHandle.of(pid);
+            if (init.isPresent() && init.get().destroyForcibly()) {
+                return;
+            }
+        }
+        kill(id, 9, true);
+    }
+
+    /**
      * Sends {@code signal} (a number, e.g. 15) to the container's init process, or with {@code all} to every
      * process in its cgroup. The init process of a pid namespace ignores signals it has no handler for
      * (except SIGKILL), as in Docker.

@@ -45,6 +45,23 @@ public final class HostProcess {
         }
     }
 
+    /**
+     * Whether the process sits in a cgroup whose path names the container ({@code /tallyman/<id>} or a
+     * configured parent with the id as its last element), read from /proc/pid/cgroup.
+     */
+    public static boolean inCgroupOf(int pid, String containerId) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "cgroup"))) {
+                if (line.endsWith("/" + containerId)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String stat(int pid) {
         try {
             return Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));

@@ -106,10 +106,9 @@ public final class ContainerProjection {
         } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn
                 || event instanceof ContainerExecStarted || event instanceof ContainerExecDied
                 || event instanceof ContainerExecCreated || event instanceof ContainerAttached
-                || event instanceof ContainerEvent.ContainerCopyInRequested || event instanceof ContainerEvent.ContainerCopyOutRequested
+                || OpenSideIntents.isSide(event)
                 || event instanceof ContainerEvent.ContainerCopiedOut || event instanceof ContainerEvent.ContainerCopyFailed
-                || event instanceof ContainerEvent.ContainerExportRequested || event instanceof ContainerEvent.ContainerExportFailed
-                || event instanceof ContainerEvent.ContainerResizeRequested || event instanceof ContainerEvent.ContainerResized
+                || event instanceof ContainerEvent.ContainerExportFailed || event instanceof ContainerEvent.ContainerResized
                 || event instanceof ContainerEvent.ContainerResizeFailed) {
             // Operations on the record that change nothing docker ps or inspect show.
             put(view.withPending(view.pendingIntent(), version));

@@ -26,6 +26,8 @@ public final class Projections {
     private final VolumeProjection volumes = new VolumeProjection();
     private final BuildProjection builds = new BuildProjection();
     private final HealthProjection health = new HealthProjection();
+    private final OpenSideIntents sideIntents = new OpenSideIntents();
+    private final OpenLogins logins = new OpenLogins();
     private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
 
@@ -52,6 +54,7 @@ public final class Projections {
             containers.apply(recorded, e);
             networks.apply(recorded, e);
             health.apply(e);
+            sideIntents.apply(recorded, e);
         } else if (event instanceof NetworkEvent e) {
             networks.apply(recorded, e);
         } else if (event instanceof ImageEvent e) {
@@ -60,8 +63,9 @@ public final class Projections {
             volumes.apply(recorded, e);
         } else if (event instanceof dev.tallyman.audit.event.BuildEvent e) {
             builds.apply(e);
-        } else if (event instanceof dev.tallyman.audit.event.RegistryEvent) {
-            // Login attempts change no object Docker's API shows; they are on the record for the audit trail.
+        } else if (event instanceof dev.tallyman.audit.event.RegistryEvent e) {
+            // Login attempts change no object Docker's API shows; only an attempt cut short is kept.
+            logins.apply(recorded, e);
         } else if (event instanceof CommandRefused) {
             // A refusal changed nothing; it is on the record for the audit trail only.
         } else {
@@ -78,6 +82,16 @@ public final class Projections {
 
     public synchronized <T> T read(java.util.function.Function<Projections, T> query) {
         return query.apply(this);
+    }
+
+    /** Copies, exports and resizes still open, by container (the boot reconciler closes them). */
+    public OpenSideIntents sideIntents() {
+        return sideIntents;
+    }
+
+    /** docker login attempts without an outcome, by registry. */
+    public OpenLogins logins() {
+        return logins;
     }
 
     /** Containers' health as their checks left it (issue 15). */

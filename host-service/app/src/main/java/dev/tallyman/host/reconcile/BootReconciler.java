@@ -1,5 +1,6 @@
 package dev.tallyman.host.reconcile;
 
+import dev.tallyman.audit.event.ContainerEvent;
 import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerPauseRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerPaused;
@@ -21,6 +22,7 @@ import dev.tallyman.host.commands.Journal;
 import dev.tallyman.host.commands.containers.ContainerExitRecorder;
 import dev.tallyman.host.projections.ContainerState;
 import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.projections.OpenSideIntents;
 import dev.tallyman.host.projections.ImageView;
 import dev.tallyman.host.runtime.ContainerLauncher;
 import dev.tallyman.images.reference.Digest;
@@ -80,8 +82,37 @@ public final class BootReconciler {
                 LOG.errorf(e, "reconcile container %s: %s", c.id(), e.getMessage());
             }
         }
+        reconcileSideIntents(context);
         reconcileImages(context);
+        reconcileRegistries(context);
         removeOrphans();
+    }
+
+    /**
+     * Copies, exports and resizes a crash cut short: what reached the caller or the container cannot be told
+     * any more, so each is closed as interrupted under its request's correlation id.
+     */
+    private void reconcileSideIntents(CommandContext context) {
+        for (String containerId : journal.projections().read(p -> p.sideIntents().containers())) {
+            StreamId stream = StreamId.container(containerId);
+            for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
+                if (open.intent() instanceof ContainerEvent side && OpenSideIntents.isSide(side)) {
+                    journal.append(stream, ExpectedVersion.any(), open.intent().interrupted(INTERRUPTED),
+                            new CommandContext(context.actor(), open.correlationId()));
+                }
+            }
+        }
+    }
+
+    /** Login attempts the service stopped in the middle of: the registry's answer is lost with it. */
+    private void reconcileRegistries(CommandContext context) {
+        for (String registry : journal.projections().read(p -> p.logins().registries())) {
+            StreamId stream = StreamId.registry(registry);
+            for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
+                journal.append(stream, ExpectedVersion.any(), open.intent().interrupted(INTERRUPTED),
+                        new CommandContext(context.actor(), open.correlationId()));
+            }
+        }
     }
 
     private void reconcile(ContainerView c, CommandContext context) {

@@ -2,6 +2,7 @@ package dev.tallyman.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tallyman.audit.event.ContainerEvent;
 import dev.tallyman.audit.event.ContainerEvent.ContainerCreateRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerCreated;
 import dev.tallyman.audit.event.ContainerEvent.ContainerKillRequested;
@@ -94,11 +95,19 @@ class IntentReconcileIT {
                 for (Event intent : List.<Event>of(new ImageImportRequested("-", "x:1", ""),
                         new ImagePullRequested("localhost:5999/x:1", "localhost:5999"),
                         new ImagePushRequested(imported, "localhost:5999/x:1"), new ImageLoadRequested("-"),
+                        new dev.tallyman.audit.event.ImageEvent.ImageCommitRequested("1e" + "0".repeat(62), "x:2"),
+                        new dev.tallyman.audit.event.ImageEvent.ImagesSaveRequested(List.of("x:1")),
                         new ImageDeleteRequested(imported, false))) {
                     UUID open = UUID.randomUUID();
                     store.append(StreamId.IMAGES, ExpectedVersion.any(), List.of(intent), ALICE, open);
                     left.add(new Left(StreamId.IMAGES, (Intent) intent, open));
                 }
+                // a docker login the service stopped in the middle of
+                UUID login = UUID.randomUUID();
+                dev.tallyman.audit.event.RegistryEvent.RegistryLoginRequested loginRequested =
+                        new dev.tallyman.audit.event.RegistryEvent.RegistryLoginRequested("localhost:5999", "alice");
+                store.append(StreamId.registry("localhost:5999"), ExpectedVersion.any(), List.of(loginRequested), ALICE, login);
+                left.add(new Left(StreamId.registry("localhost:5999"), loginRequested, login));
                 // volumes: a create the driver never made, a removal of a volume only the record holds
                 UUID createVolume = UUID.randomUUID();
                 store.append(StreamId.volume("vi-create"), ExpectedVersion.noStream(),
@@ -184,7 +193,13 @@ class IntentReconcileIT {
                 List.of(create, created, new ContainerRemoveRequested("x", false)),
                 List.of(create, created, new dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested("x",
                         dev.tallyman.audit.event.ContainerSpec.ContainerLimits.NONE,
-                        dev.tallyman.audit.event.ContainerSpec.RestartPolicy.NO)));
+                        dev.tallyman.audit.event.ContainerSpec.RestartPolicy.NO)),
+                List.of(create, created, new ContainerEvent.ContainerLinkRemoveRequested("x", "/x/db")),
+                // copies, exports and resizes run beside the container's life: a crash leaves them open too
+                List.of(create, created, new ContainerEvent.ContainerCopyInRequested("x", "/tmp")),
+                List.of(create, created, new ContainerEvent.ContainerCopyOutRequested("x", "/etc/hostname")),
+                List.of(create, created, new ContainerEvent.ContainerExportRequested("x")),
+                List.of(create, created, start, started, new ContainerEvent.ContainerResizeRequested("x", "", 24, 80)));
     }
 
     private static Event withId(Event e, String id) {
@@ -210,6 +225,16 @@ class IntentReconcileIT {
             return new ContainerRemoveRequested(id, r.force());
         } else if (e instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested u) {
             return new dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested(id, u.limits(), u.restartPolicy());
+        } else if (e instanceof ContainerEvent.ContainerLinkRemoveRequested l) {
+            return new ContainerEvent.ContainerLinkRemoveRequested(id, l.alias());
+        } else if (e instanceof ContainerEvent.ContainerCopyInRequested c) {
+            return new ContainerEvent.ContainerCopyInRequested(id, c.path());
+        } else if (e instanceof ContainerEvent.ContainerCopyOutRequested c) {
+            return new ContainerEvent.ContainerCopyOutRequested(id, c.path());
+        } else if (e instanceof ContainerEvent.ContainerExportRequested) {
+            return new ContainerEvent.ContainerExportRequested(id);
+        } else if (e instanceof ContainerEvent.ContainerResizeRequested r) {
+            return new ContainerEvent.ContainerResizeRequested(id, r.execId(), r.height(), r.width());
         }
         throw new IllegalArgumentException("no id swap for " + e);
     }

@@ -75,8 +75,11 @@ public final class EmbeddedDnsServer implements AutoCloseable {
         this.upstreams = List.copyOf(upstreams);
         this.timeout = timeout;
         this.port = port;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
-                r -> daemon(r, "dns-query"), new ThreadPoolExecutor.DiscardPolicy()); // a client retries a lost query
+        // Forwarding waits on upstreams (seconds when one is unreachable): up to 16 at once, so one slow name
+        // does not hold back the others. A full queue drops the query; the client asks again.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                r -> daemon(r, "dns-query"), new ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
     }
 
@@ -145,6 +148,15 @@ public final class EmbeddedDnsServer implements AutoCloseable {
 
     /** The answer to one query from {@code client} to {@code listenAddress}; {@code tcp} says how to forward it. */
     byte[] answer(Inet4Address listenAddress, InetAddress client, byte[] packet, int length, boolean tcp) {
+        byte[] local = answerLocally(listenAddress, client, packet, length);
+        return local != null ? local : forward(packet, length, tcp);
+    }
+
+    /**
+     * The answer that needs no upstream: a malformed query's error, a known name's addresses; null when the
+     * question has to be forwarded. Quick (a projection read), so it is given on the receiving thread.
+     */
+    byte[] answerLocally(Inet4Address listenAddress, InetAddress client, byte[] packet, int length) {
         DnsMessage query;
         try {
             query = DnsMessage.parse(packet, length);
@@ -167,6 +179,12 @@ public final class EmbeddedDnsServer implements AutoCloseable {
                 return query.answer(query.type() == DnsMessage.TYPE_A ? known : List.of(), TTL_SECONDS);
             }
         }
+        return null;
+    }
+
+    /** The upstreams' answer to a parsed, well-formed query, or SERVFAIL when none answers. */
+    private byte[] forward(byte[] packet, int length, boolean tcp) {
+        DnsMessage query = DnsMessage.parse(packet, length);
         byte[] forwarded = forward(packet, length, query.id(), tcp);
         return forwarded != null ? forwarded : query.failure(DnsMessage.SERVFAIL);
     }
@@ -272,14 +290,20 @@ public final class EmbeddedDnsServer implements AutoCloseable {
                 System.arraycopy(buffer, 0, copy, 0, copy.length);
                 var client = packet.getSocketAddress();
                 InetAddress from = packet.getAddress();
-                workers.execute(() -> {
-                    byte[] reply = answer(address, from, copy, copy.length, false);
-                    try {
-                        udp.send(new DatagramPacket(reply, reply.length, client));
-                    } catch (IOException e) {
-                        LOG.fine(() -> "dns: answer " + client + ": " + e.getMessage());
-                    }
-                });
+                byte[] local = answerLocally(address, from, copy, copy.length);
+                if (local != null) {
+                    send(local, client);
+                } else {
+                    workers.execute(() -> send(forward(copy, copy.length, false), client));
+                }
+            }
+        }
+
+        private void send(byte[] reply, java.net.SocketAddress client) {
+            try {
+                udp.send(new DatagramPacket(reply, reply.length, client));
+            } catch (IOException e) {
+                LOG.fine(() -> "dns: answer " + client + ": " + e.getMessage());
             }
         }
 

@@ -67,7 +67,7 @@ public final class RemoveContainerHandler implements AutoRemover {
         });
         // Outside the journal's lock: the exit recorder needs it to put the death on the record.
         if (view.isRunning()) {
-            killAndWait(view.id(), exit[0]);
+            killAndWait(view, exit[0]);
         }
         try {
             launcher.teardown(view.id(), view.spec());
@@ -83,9 +83,16 @@ public final class RemoveContainerHandler implements AutoRemover {
         }
     }
 
-    private void killAndWait(String id, CompletableFuture<ContainerWaits.Exit> exit) {
+    private void killAndWait(ContainerView view, CompletableFuture<ContainerWaits.Exit> exit) {
+        String id = view.id();
         try {
-            launcher.runtime().kill(id, 9, true);
+            // Every container has a pid namespace of its own, so killing its init ends all of it. A frozen
+            // (paused) container gets the signal only when thawed: runc freezes, signals and thaws for us.
+            if (view.state() == ContainerState.RUNNING) {
+                launcher.runtime().killInitForcibly(id, (int) view.pid());
+            } else {
+                launcher.runtime().kill(id, 9, true);
+            }
             exit.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warnf("remove container %s: kill: %s", id, e.getMessage());

@@ -1,0 +1,64 @@
+package dev.tallyman.host.projections;
+
+import dev.tallyman.audit.event.ContainerEvent;
+import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.store.RecordedEvent;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The intents of a container that run beside its life rather than change it (copies in and out, export,
+ * terminal resizes): several may be open at once and none blocks a start or a stop, so they are kept here
+ * instead of in the container's one pending intent. The boot reconciler closes what a crash left open.
+ */
+public final class OpenSideIntents {
+    private static final Set<Class<?>> SIDE = Set.of(ContainerEvent.ContainerCopyInRequested.class,
+            ContainerEvent.ContainerCopyOutRequested.class, ContainerEvent.ContainerExportRequested.class,
+            ContainerEvent.ContainerResizeRequested.class);
+
+    /** Container id → correlation ids of its side intents without an outcome yet. */
+    private final Map<String, Set<UUID>> open = new HashMap<>();
+    /** Correlation id → the outcome types that close it. */
+    private final Map<UUID, List<Class<? extends dev.tallyman.audit.event.Event>>> closers = new HashMap<>();
+
+    /** Whether the event type is one this class keeps, so the container's own projection leaves it alone. */
+    public static boolean isSide(ContainerEvent event) {
+        return SIDE.contains(event.getClass());
+    }
+
+    void apply(RecordedEvent recorded, ContainerEvent event) {
+        UUID correlation = recorded.correlationId();
+        if (SIDE.contains(event.getClass())) {
+            open.computeIfAbsent(event.containerId(), k -> new HashSet<>()).add(correlation);
+            closers.put(correlation, ((Intent) event).outcomes());
+            return;
+        }
+        if (event instanceof ContainerEvent.ContainerRemoved) {
+            Set<UUID> gone = open.remove(event.containerId());
+            if (gone != null) {
+                gone.forEach(closers::remove);
+            }
+            return;
+        }
+        List<Class<? extends dev.tallyman.audit.event.Event>> closing = closers.get(correlation);
+        if (closing != null && closing.contains(event.getClass())) {
+            closers.remove(correlation);
+            Set<UUID> of = open.get(event.containerId());
+            if (of != null) {
+                of.remove(correlation);
+                if (of.isEmpty()) {
+                    open.remove(event.containerId());
+                }
+            }
+        }
+    }
+
+    /** The containers with at least one side intent open. */
+    public Set<String> containers() {
+        return Set.copyOf(open.keySet());
+    }
+}
