@@ -32,15 +32,8 @@ public final class Projections {
     /** Folds every event of the store, from the first. */
     public static Projections rebuild(EventStore store) {
         Projections projections = new Projections();
-        long after = 0;
-        while (true) {
-            List<RecordedEvent> batch = store.readAll(after, 1000);
-            if (batch.isEmpty()) {
-                return projections;
-            }
-            batch.forEach(projections::apply);
-            after = batch.get(batch.size() - 1).position();
-        }
+        store.replay(0, projections::apply);
+        return projections;
     }
 
     public synchronized void apply(RecordedEvent recorded) {

@@ -92,7 +92,7 @@ class JournalBenchIT {
      * version it expects. Every container ends removed except the last one of each writer, so the projections
      * stay the size of a real host's.
      */
-    private static long fill(JdbcEventStore store, long total) throws Exception {
+    static long fill(JdbcEventStore store, long total) throws Exception {
         AtomicLong left = new AtomicLong(total);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         List<Future<Long>> writers = new ArrayList<>();
