@@ -40,6 +40,8 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     // Rows per round trip of a replay's cursor: large enough that the database streams, small enough that a
     // page of wide rows stays a few megabytes.
     private static final int REPLAY_FETCH = 4000;
+    // Rows handed from a replay's reader thread to the folding thread at a time.
+    private static final int REPLAY_PAGE = 500;
 
     private final DataSource dataSource;
     private final EventCodec codec;
@@ -167,32 +169,102 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     /**
      * One query read through a cursor ({@code setFetchSize} works in pgjdbc only inside a transaction), so a
      * rebuild of a million events is one statement and a few hundred round trips, not a thousand queries.
+     *
+     * <p>A reader thread fetches and unpacks the rows while the calling thread decodes the payloads and folds:
+     * pgjdbc fetches the next page only when the last one is used up, so on one thread the database would sit
+     * idle while Java decodes and the other way round. A few pages are queued between the two, no more.
      */
     @Override
     public long replay(long afterPosition, Consumer<RecordedEvent> fold) {
+        ReplayReader reader = new ReplayReader(afterPosition);
+        Thread thread = new Thread(reader, "tallyman-replay-reader");
+        thread.setDaemon(true);
+        thread.start();
         long last = afterPosition;
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select " + COLUMNS + " from events where position > ? order by position")) {
-                ps.setFetchSize(REPLAY_FETCH);
-                ps.setLong(1, afterPosition);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        RecordedEvent event = decode(StoredRow.read(rs));
-                        fold.accept(event);
-                        last = event.position();
+        try {
+            while (true) {
+                ReplayPage page = reader.pages.take();
+                if (page.failure() != null) {
+                    throw new EventStoreException("replay events after " + last + ": " + page.failure().getMessage(),
+                            page.failure());
+                }
+                if (page.rows() == null) {
+                    return last;
+                }
+                for (StoredRow row : page.rows()) {
+                    fold.accept(decode(row));
+                    last = row.position();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreException("replay events after " + last + ": interrupted", e);
+        } finally {
+            reader.cancelled = true;
+            thread.interrupt();
+        }
+    }
+
+    /** Rows of one fetch, or the end of the replay ({@code rows} null), or what stopped the reader. */
+    private record ReplayPage(List<StoredRow> rows, Exception failure) {
+    }
+
+    private final class ReplayReader implements Runnable {
+        private final long afterPosition;
+        final java.util.concurrent.BlockingQueue<ReplayPage> pages = new java.util.concurrent.ArrayBlockingQueue<>(4);
+        volatile boolean cancelled;
+
+        ReplayReader(long afterPosition) {
+            this.afterPosition = afterPosition;
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = dataSource.getConnection()) {
+                boolean autoCommit = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "select " + COLUMNS + " from events where position > ? order by position")) {
+                    ps.setFetchSize(REPLAY_FETCH);
+                    ps.setLong(1, afterPosition);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        List<StoredRow> rows = new ArrayList<>(REPLAY_PAGE);
+                        while (rs.next()) {
+                            rows.add(StoredRow.read(rs));
+                            if (rows.size() == REPLAY_PAGE) {
+                                if (!hand(new ReplayPage(rows, null))) {
+                                    return;
+                                }
+                                rows = new ArrayList<>(REPLAY_PAGE);
+                            }
+                        }
+                        if (!rows.isEmpty() && !hand(new ReplayPage(rows, null))) {
+                            return;
+                        }
+                    }
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(autoCommit);
+                }
+                hand(new ReplayPage(null, null));
+            } catch (SQLException | RuntimeException e) {
+                hand(new ReplayPage(null, e));
+            }
+        }
+
+        /** @return false when the replay was given up (the folding side failed or was interrupted) */
+        private boolean hand(ReplayPage page) {
+            try {
+                while (!cancelled) {
+                    if (pages.offer(page, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return true;
                     }
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(autoCommit);
+            } catch (InterruptedException e) {
+                // the replay was given up
             }
-        } catch (SQLException e) {
-            throw new EventStoreException("replay events after " + afterPosition + ": " + e.getMessage(), e);
+            return false;
         }
-        return last;
     }
 
     @Override
