@@ -5,5 +5,6 @@ package dev.tallyman.audit.event;
  * ({@code …ed} or {@code …Failed}), a refusal, or a fact the runtime reported. The payload holds domain facts
  * only; the store wraps it in an envelope with position, version, actor, correlation id, time and hashes.
  */
-public sealed interface Event permits ContainerEvent, ImageEvent, NetworkEvent, VolumeEvent, BuildEvent, CommandRefused {
+public sealed interface Event
+        permits ContainerEvent, ImageEvent, NetworkEvent, VolumeEvent, BuildEvent, CommandRefused, SnapshotEvent {
 }

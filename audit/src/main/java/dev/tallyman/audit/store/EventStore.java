@@ -71,6 +71,9 @@ public interface EventStore {
     /** Events whose time lies in [since, until), in position order, for {@code docker events --since/--until}. */
     List<RecordedEvent> readBetween(Instant since, Instant until, int limit);
 
+    /** The hash of the event at {@code position}; empty when the store holds no such event. */
+    java.util.Optional<String> hashAt(long position);
+
     /** The position of the newest event, or 0 when the store is empty. */
     long lastPosition();
 

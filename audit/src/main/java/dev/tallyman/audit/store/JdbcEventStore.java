@@ -281,6 +281,19 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public Optional<String> hashAt(long position) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select hash from events where position = ?")) {
+            ps.setLong(1, position);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("read the hash of event " + position + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public long lastPosition() {
         try (Connection c = dataSource.getConnection();
              Statement s = c.createStatement();

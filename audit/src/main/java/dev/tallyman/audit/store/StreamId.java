@@ -62,6 +62,8 @@ public record StreamId(String value) {
 
     public static final StreamId IMAGES = new StreamId("images");
     public static final StreamId REFUSALS = new StreamId("refusals");
+    /** Snapshots of the projections taken and refused (issue 10). */
+    public static final StreamId SNAPSHOTS = new StreamId("snapshots");
 
     @Override
     public String toString() {

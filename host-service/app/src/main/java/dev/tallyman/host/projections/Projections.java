@@ -26,8 +26,11 @@ public final class Projections {
     private final VolumeProjection volumes = new VolumeProjection();
     private final BuildProjection builds = new BuildProjection();
     private final HealthProjection health = new HealthProjection();
-    private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // transient: not state, so neither a snapshot (SnapshotFormat) nor a copy of the projections carries it
+    private final transient List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
+    /** The hash of the event at {@link #position}: the chain this state was folded from. */
+    private String headHash = dev.tallyman.audit.store.EventHash.GENESIS;
 
     /** Folds every event of the store, from the first. */
     public static Projections rebuild(EventStore store) {
@@ -53,12 +56,14 @@ public final class Projections {
             volumes.apply(recorded, e);
         } else if (event instanceof dev.tallyman.audit.event.BuildEvent e) {
             builds.apply(e);
-        } else if (event instanceof CommandRefused) {
-            // A refusal changed nothing; it is on the record for the audit trail only.
+        } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent) {
+            // A refusal changed nothing; it is on the record for the audit trail only. A snapshot taken or
+            // refused is about the projections, not part of what they show.
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
         position = recorded.position();
+        headHash = recorded.hash();
         listeners.forEach(l -> l.accept(recorded));
     }
 
@@ -98,5 +103,10 @@ public final class Projections {
 
     public synchronized long position() {
         return position;
+    }
+
+    /** The hash of the last event folded, {@link dev.tallyman.audit.store.EventHash#GENESIS} before the first. */
+    public synchronized String headHash() {
+        return headHash;
     }
 }
