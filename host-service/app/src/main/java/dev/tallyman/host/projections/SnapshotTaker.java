@@ -10,7 +10,7 @@ import dev.tallyman.audit.store.StreamId;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -33,7 +33,11 @@ public final class SnapshotTaker implements AutoCloseable {
     private final JdbcSnapshotStore snapshots;
     private final Clock clock;
     private final long everyEvents;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    // After a boot that folded many events, the first snapshot waits this long: the boot's own work (reconciling
+    // every container) needs the processor more than a snapshot does.
+    private static final long AFTER_BOOT_SECONDS = 10;
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tallyman-snapshots");
         t.setDaemon(true);
         return t;
@@ -42,7 +46,7 @@ public final class SnapshotTaker implements AutoCloseable {
     private long sinceLast;
     private boolean scheduled;
     // only touched on the snapshot thread
-    private long lastTaken;
+    private volatile long lastTaken;
 
     public SnapshotTaker(Projections projections, EventStore store, JdbcSnapshotStore snapshots, Clock clock,
                          long everyEvents, long lastTaken) {
@@ -73,7 +77,7 @@ public final class SnapshotTaker implements AutoCloseable {
             sinceLast += alreadyFolded;
             if (sinceLast >= everyEvents && !scheduled) {
                 scheduled = true;
-                thread.execute(this::takeQuietly);
+                thread.schedule(this::takeQuietly, AFTER_BOOT_SECONDS, TimeUnit.SECONDS);
             }
             return null;
         });
