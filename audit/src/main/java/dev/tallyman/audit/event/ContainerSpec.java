@@ -134,6 +134,13 @@ public record ContainerSpec(
 
     /** This spec with every field that an older event lacks set to its default. */
     public ContainerSpec normalized() {
+        if (restartPolicy != null && stopSignal != null && stopTimeout != null && limits != null && security != null
+                && tmpfs != null && logOptions != null && stdinOnce != null && networks != null && portBindings != null
+                && publishAllPorts != null && exposedPorts != null && mounts != null && volumesFrom != null
+                && options != null) {
+            // already normalized: every view of a container normalizes its spec, once per event in a replay
+            return this;
+        }
         return new ContainerSpec(image, imageId, entrypoint, cmd, env, workingDir, user, hostname, labels, networkMode,
                 autoRemove, tty, openStdin, storageDriver,
                 restartPolicy == null ? RestartPolicy.NO : restartPolicy,

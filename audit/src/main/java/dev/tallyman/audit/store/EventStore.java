@@ -51,8 +51,28 @@ public interface EventStore {
      */
     List<RecordedEvent> readAll(long afterPosition, int limit);
 
+    /**
+     * Hands every event with a position greater than {@code afterPosition} to {@code fold}, in position order, as
+     * of the moment the read began, and returns the position of the last one (or {@code afterPosition} when there
+     * was none). Where projections are rebuilt: unlike pages of {@link #readAll} it reads the store in one pass.
+     */
+    default long replay(long afterPosition, Consumer<RecordedEvent> fold) {
+        long after = afterPosition;
+        while (true) {
+            List<RecordedEvent> page = readAll(after, 1000);
+            if (page.isEmpty()) {
+                return after;
+            }
+            page.forEach(fold);
+            after = page.get(page.size() - 1).position();
+        }
+    }
+
     /** Events whose time lies in [since, until), in position order, for {@code docker events --since/--until}. */
     List<RecordedEvent> readBetween(Instant since, Instant until, int limit);
+
+    /** The hash of the event at {@code position}; empty when the store holds no such event. */
+    java.util.Optional<String> hashAt(long position);
 
     /** The position of the newest event, or 0 when the store is empty. */
     long lastPosition();

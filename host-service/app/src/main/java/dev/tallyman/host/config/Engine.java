@@ -92,6 +92,7 @@ public class Engine {
     private Closeable exitWatch;
     private ContainerExitRecorder exitRecorder;
     private RestartPolicies restartPolicies;
+    private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
 
     void routes(@Observes Router router) throws IOException {
         long began = System.nanoTime();
@@ -101,8 +102,14 @@ public class Engine {
 
         JdbcEventStore.migrate(dataSource);
         store = new JdbcEventStore(dataSource, clock);
-        Projections projections = Projections.rebuild(store);
+        dev.tallyman.audit.snapshot.JdbcSnapshotStore snapshots = new dev.tallyman.audit.snapshot.JdbcSnapshotStore(dataSource);
+        dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt =
+                dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
+        Projections projections = rebuilt.projections();
         Journal journal = new Journal(store, projections);
+        snapshotTaker = new dev.tallyman.host.projections.SnapshotTaker(projections, store, snapshots, clock,
+                config.snapshotEveryEvents(), rebuilt.snapshotPosition());
+        snapshotTaker.start(rebuilt.folded());
         ContainerWaits waits = new ContainerWaits(projections);
 
         DriverLoader drivers = new DriverLoader(config.dataRoot().resolve("plugins"));
@@ -219,6 +226,10 @@ public class Engine {
             }
             if (restartPolicies != null) {
                 restartPolicies.close();
+            }
+            if (snapshotTaker != null) {
+                // before the store closes: a snapshot is put on the record before it is stored
+                snapshotTaker.close();
             }
             if (store != null) {
                 store.close();

@@ -38,6 +38,13 @@ public interface EngineConfig {
 
     Db db();
 
+    /**
+     * A snapshot of the projections is taken after this many events (and at a clean shutdown), so a boot folds
+     * at most about this many events after the newest snapshot (issue 10).
+     */
+    @io.smallrye.config.WithDefault("50000")
+    long snapshotEveryEvents();
+
     /** Networks: the default bridge and where subnets come from. */
     Network network();
 

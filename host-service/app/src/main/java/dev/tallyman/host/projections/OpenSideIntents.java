@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The intents of a container that run beside its life rather than change it (copies in and out, export,
@@ -20,10 +19,11 @@ public final class OpenSideIntents {
             ContainerEvent.ContainerCopyOutRequested.class, ContainerEvent.ContainerExportRequested.class,
             ContainerEvent.ContainerResizeRequested.class);
 
+    // Plain strings only: the state goes into snapshots as it is (SnapshotFormat).
     /** Container id → correlation ids of its side intents without an outcome yet. */
-    private final Map<String, Set<UUID>> open = new HashMap<>();
-    /** Correlation id → the outcome types that close it. */
-    private final Map<UUID, List<Class<? extends dev.tallyman.audit.event.Event>>> closers = new HashMap<>();
+    private final Map<String, Set<String>> open = new HashMap<>();
+    /** Correlation id → the names of the outcome types that close it. */
+    private final Map<String, List<String>> closers = new HashMap<>();
 
     /** Whether the event type is one this class keeps, so the container's own projection leaves it alone. */
     public static boolean isSide(ContainerEvent event) {
@@ -31,23 +31,23 @@ public final class OpenSideIntents {
     }
 
     void apply(RecordedEvent recorded, ContainerEvent event) {
-        UUID correlation = recorded.correlationId();
+        String correlation = recorded.correlationId().toString();
         if (SIDE.contains(event.getClass())) {
             open.computeIfAbsent(event.containerId(), k -> new HashSet<>()).add(correlation);
-            closers.put(correlation, ((Intent) event).outcomes());
+            closers.put(correlation, ((Intent) event).outcomes().stream().map(Class::getName).toList());
             return;
         }
         if (event instanceof ContainerEvent.ContainerRemoved) {
-            Set<UUID> gone = open.remove(event.containerId());
+            Set<String> gone = open.remove(event.containerId());
             if (gone != null) {
                 gone.forEach(closers::remove);
             }
             return;
         }
-        List<Class<? extends dev.tallyman.audit.event.Event>> closing = closers.get(correlation);
-        if (closing != null && closing.contains(event.getClass())) {
+        List<String> closing = closers.get(correlation);
+        if (closing != null && closing.contains(event.getClass().getName())) {
             closers.remove(correlation);
-            Set<UUID> of = open.get(event.containerId());
+            Set<String> of = open.get(event.containerId());
             if (of != null) {
                 of.remove(correlation);
                 if (of.isEmpty()) {

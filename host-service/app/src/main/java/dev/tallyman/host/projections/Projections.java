@@ -28,21 +28,17 @@ public final class Projections {
     private final HealthProjection health = new HealthProjection();
     private final OpenSideIntents sideIntents = new OpenSideIntents();
     private final OpenLogins logins = new OpenLogins();
-    private final List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // transient: not state, so neither a snapshot (SnapshotFormat) nor a copy of the projections carries it
+    private final transient List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
+    /** The hash of the event at {@link #position}: the chain this state was folded from. */
+    private String headHash = dev.tallyman.audit.store.EventHash.GENESIS;
 
     /** Folds every event of the store, from the first. */
     public static Projections rebuild(EventStore store) {
         Projections projections = new Projections();
-        long after = 0;
-        while (true) {
-            List<RecordedEvent> batch = store.readAll(after, 1000);
-            if (batch.isEmpty()) {
-                return projections;
-            }
-            batch.forEach(projections::apply);
-            after = batch.get(batch.size() - 1).position();
-        }
+        store.replay(0, projections::apply);
+        return projections;
     }
 
     public synchronized void apply(RecordedEvent recorded) {
@@ -66,12 +62,14 @@ public final class Projections {
         } else if (event instanceof dev.tallyman.audit.event.RegistryEvent e) {
             // Login attempts change no object Docker's API shows; only an attempt cut short is kept.
             logins.apply(recorded, e);
-        } else if (event instanceof CommandRefused) {
-            // A refusal changed nothing; it is on the record for the audit trail only.
+        } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent) {
+            // A refusal changed nothing; it is on the record for the audit trail only. A snapshot taken or
+            // refused is about the projections, not part of what they show.
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
         position = recorded.position();
+        headHash = recorded.hash();
         listeners.forEach(l -> l.accept(recorded));
     }
 
@@ -121,5 +119,10 @@ public final class Projections {
 
     public synchronized long position() {
         return position;
+    }
+
+    /** The hash of the last event folded, {@link dev.tallyman.audit.store.EventHash#GENESIS} before the first. */
+    public synchronized String headHash() {
+        return headHash;
     }
 }
