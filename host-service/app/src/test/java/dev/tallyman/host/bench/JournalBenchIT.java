@@ -51,6 +51,8 @@ class JournalBenchIT {
         try (TestDatabase database = new TestDatabase()) {
             PGSimpleDataSource dataSource = new PGSimpleDataSource();
             dataSource.setUrl(database.url());
+            // As the service's data source is configured (application.properties): batches go as multi-row inserts.
+            dataSource.setReWriteBatchedInserts(true);
             dataSource.setUser(database.user);
             dataSource.setPassword(database.password);
             JdbcEventStore.migrate(dataSource);
