@@ -54,4 +54,19 @@ final class DockerTime {
         }
         return d.toHours() / 24 / 365 + " years";
     }
+
+    /** Docker's since/until: unix seconds with optional fraction, or an RFC 3339 time. */
+    static Instant parseSinceUntil(String text) {
+        try {
+            if (text.matches("[0-9]+(\\.[0-9]+)?")) {
+                String[] parts = text.split("\\.");
+                long seconds = Long.parseLong(parts[0]);
+                long nanos = parts.length > 1 ? Long.parseLong((parts[1] + "000000000").substring(0, 9)) : 0;
+                return Instant.ofEpochSecond(seconds, nanos);
+            }
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw dev.tallyman.host.commands.EngineException.invalid("invalid time value: " + text);
+        }
+    }
 }

@@ -44,8 +44,8 @@ public final class EventsApi {
 
     private void events(ApiRequest request) throws Exception {
         Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), FILTERS);
-        Optional<Instant> since = request.query("since").filter(s -> !s.isEmpty()).map(ContainerApi::parseTime);
-        Optional<Instant> until = request.query("until").filter(s -> !s.isEmpty()).map(ContainerApi::parseTime);
+        Optional<Instant> since = request.query("since").filter(s -> !s.isEmpty()).map(DockerTime::parseSinceUntil);
+        Optional<Instant> until = request.query("until").filter(s -> !s.isEmpty()).map(DockerTime::parseSinceUntil);
         HttpServerResponse response = request.response();
         response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json");
         response.write("");

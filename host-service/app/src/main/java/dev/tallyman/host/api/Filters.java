@@ -65,4 +65,13 @@ public record Filters(Map<String, List<String>> values) {
     public boolean matchesAny(String key, java.util.function.Predicate<String> test) {
         return !has(key) || get(key).stream().anyMatch(test);
     }
+
+    /** A label filter, {@code key} or {@code key=value}, against an object's labels. */
+    static boolean labelMatches(Map<String, String> labels, String filter) {
+        int eq = filter.indexOf('=');
+        if (eq < 0) {
+            return labels.containsKey(filter);
+        }
+        return filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
+    }
 }

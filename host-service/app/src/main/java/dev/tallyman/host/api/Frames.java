@@ -27,4 +27,9 @@ final class Frames {
     static String contentType(boolean tty, ApiVersion version) {
         return !tty && version.atLeast(1, 42) ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream";
     }
+
+    /** The frame stream a log entry goes out on. */
+    static int streamOf(dev.tallyman.runtime.logs.LogEntry entry) {
+        return entry.stream() == dev.tallyman.runtime.logs.LogEntry.Stream.STDOUT ? STDOUT : STDERR;
+    }
 }

@@ -102,7 +102,7 @@ public final class ImageApi {
         List<ImageView> images = projections.read(p -> List.copyOf(p.images().all())).stream()
                 .filter(i -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == PruneImagesHandler.isDangling(i)))
                 .filter(i -> references.isEmpty() || references.stream().anyMatch(r -> referenceMatches(i, r)))
-                .filter(i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l)))
+                .filter(i -> filters.matchesAny("label", l -> Filters.labelMatches(labelsOf(i), l)))
                 .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
                 .filter(i -> since.map(b -> i.created().isAfter(b)).orElse(true))
                 // As Docker: without -a, untagged images that a build step made another image from stay hidden.
@@ -307,8 +307,8 @@ public final class ImageApi {
     private void prune(ApiRequest request) {
         Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), java.util.Set.of("dangling", "label", "label!", "until"));
         boolean danglingOnly = filters.get("dangling").stream().noneMatch(d -> d.equals("false") || d.equals("0"));
-        java.util.function.Predicate<ImageView> also = i -> filters.matchesAny("label", l -> ContainerApi.labelMatches(labelsOf(i), l))
-                && filters.get("label!").stream().noneMatch(l -> ContainerApi.labelMatches(labelsOf(i), l))
+        java.util.function.Predicate<ImageView> also = i -> filters.matchesAny("label", l -> Filters.labelMatches(labelsOf(i), l))
+                && filters.get("label!").stream().noneMatch(l -> Filters.labelMatches(labelsOf(i), l))
                 && filters.get("until").stream().allMatch(u -> i.created().isBefore(untilOf(u)));
         PruneImagesHandler.Pruned pruned = pruner.handle(danglingOnly, also, request.commandContext());
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -137,7 +137,7 @@ public final class NetworkApi {
 
     private void prune(ApiRequest request) {
         Filters filters = Filters.parse(request.query("filters", ""), request.mapper(), PRUNE_FILTERS);
-        Optional<Instant> until = filters.get("until").stream().findFirst().map(ContainerApi::parseTime);
+        Optional<Instant> until = filters.get("until").stream().findFirst().map(DockerTime::parseSinceUntil);
         Predicate<NetworkView> selected = n -> until.map(u -> n.created().isBefore(u)).orElse(true)
                 && labelsMatch(filters.get("label"), n.labels(), true)
                 && labelsMatch(filters.get("label!"), n.labels(), false);

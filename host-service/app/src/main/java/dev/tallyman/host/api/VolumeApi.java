@@ -76,8 +76,8 @@ public final class VolumeApi {
                 .filter(v -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == VolumeUsers.of(p, v.name()).isEmpty()))
                 .filter(v -> filters.matchesAny("name", n -> v.name().contains(n) || Pattern.compile(n).matcher(v.name()).find()))
                 .filter(v -> filters.matchesAny("driver", d -> d.equals(v.driver())))
-                .filter(v -> filters.matchesAny("label", l -> ContainerApi.labelMatches(v.labels(), l)))
-                .filter(v -> !filters.has("label!") || filters.get("label!").stream().noneMatch(l -> ContainerApi.labelMatches(v.labels(), l)))
+                .filter(v -> filters.matchesAny("label", l -> Filters.labelMatches(v.labels(), l)))
+                .filter(v -> !filters.has("label!") || filters.get("label!").stream().noneMatch(l -> Filters.labelMatches(v.labels(), l)))
                 .toList()).stream().map(VolumeApi::json).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Volumes", volumes);
@@ -111,8 +111,8 @@ public final class VolumeApi {
             }
         }
         Predicate<VolumeView> selected = v -> (all || v.anonymous())
-                && filters.matchesAny("label", l -> ContainerApi.labelMatches(v.labels(), l))
-                && (!filters.has("label!") || filters.get("label!").stream().noneMatch(l -> ContainerApi.labelMatches(v.labels(), l)));
+                && filters.matchesAny("label", l -> Filters.labelMatches(v.labels(), l))
+                && (!filters.has("label!") || filters.get("label!").stream().noneMatch(l -> Filters.labelMatches(v.labels(), l)));
         PruneVolumesHandler.Pruned pruned = prune.handle(selected, request.commandContext());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("VolumesDeleted", pruned.names().isEmpty() ? null : pruned.names());

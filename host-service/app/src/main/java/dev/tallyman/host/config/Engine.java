@@ -171,10 +171,14 @@ public class Engine {
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
         new dev.tallyman.host.api.ContainerUpdateApi(
                 new dev.tallyman.host.commands.containers.UpdateContainerHandler(journal, finder, runtime)).register(api);
-        new ContainerApi(projections, finder, new ContainerHandlers(create, start, kill, stop, remove,
+        ContainerHandlers containerHandlers = new ContainerHandlers(create, start, kill, stop, remove,
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal, tools.attach()),
-                new dev.tallyman.host.commands.containers.RemoveLinkHandler(journal, finder, launcher)), tools, waits, launcher, storage, lookup, clock).register(api);
+                new dev.tallyman.host.commands.containers.RemoveLinkHandler(journal, finder, launcher));
+        new ContainerApi(projections, finder, containerHandlers, waits, launcher, storage, lookup, clock).register(api);
+        new dev.tallyman.host.api.ContainerAttachApi(projections, finder, containerHandlers, tools, waits, launcher).register(api);
+        new dev.tallyman.host.api.ContainerLogsApi(projections, finder, waits, launcher).register(api);
+        new dev.tallyman.host.api.ContainerStatsApi(finder, tools).register(api);
         ImageWiring.register(api, new ImageWiring.Shared(config, journal, projections, lookup, imageStore, storage, finder,
                 launcher, clock));
         net.api().register(api);

@@ -3,7 +3,6 @@ package dev.tallyman.host.runtime;
 import dev.tallyman.audit.event.ContainerSpec;
 import dev.tallyman.audit.event.ContainerSpec.ContainerLimits;
 import dev.tallyman.audit.event.ContainerSpec.ContainerSecurity;
-import dev.tallyman.host.commands.EngineException;
 import dev.tallyman.runtime.oci.Capabilities;
 import dev.tallyman.runtime.oci.ContainerSpecification;
 import dev.tallyman.runtime.oci.HostProfile;
@@ -24,8 +23,10 @@ public final class RunOptions {
     }
 
     /**
-     * Docker's checks of the options, as a 400. Returns the limits as Docker stores them: swap defaulting to twice
-     * the memory, shares clamped into the kernel's range.
+     * Docker's checks of the options. Returns the limits as Docker stores them: swap defaulting to twice the
+     * memory, shares clamped into the kernel's range.
+     *
+     * @throws IllegalArgumentException with Docker's message, which the commands answer as a 400
      */
     public static ContainerLimits validate(ContainerSpec spec) {
         try {
@@ -37,8 +38,8 @@ public final class RunOptions {
             if (spec.tmpfs() != null) {
                 for (String path : spec.tmpfs().keySet()) {
                     if (!path.startsWith("/")) {
-                        throw EngineException.invalid("invalid mount config for type \"tmpfs\": invalid mount path: '" + path
-                                + "' mount path must be absolute");
+                        throw new IllegalArgumentException("invalid mount config for type \"tmpfs\": invalid mount path: '"
+                                + path + "' mount path must be absolute");
                     }
                 }
             }
@@ -46,8 +47,8 @@ public final class RunOptions {
             return new ContainerLimits(checked.memoryBytes().orElse(0), checked.memorySwapBytes().orElse(0),
                     checked.nanoCpus().orElse(0), checked.cpuShares().orElse(0), checked.cpusetCpus().orElse(""),
                     checked.pidsLimit().orElse(0), l.ulimits());
-        } catch (SpecificationException | IllegalArgumentException e) {
-            throw EngineException.invalid(e.getMessage());
+        } catch (SpecificationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

@@ -71,7 +71,13 @@ public final class CreateContainerHandler {
         ImageView image = images.require(command.image());
         ImageConfig imageConfig = imageStore.config(Digest.parse(image.id()));
         ContainerSpec requested = specOf(command, image, imageConfig.config(), networkMode, storage.name());
-        ContainerSpec limited = withLimits(requested, dev.tallyman.host.runtime.RunOptions.validate(requested))
+        ContainerSpec.ContainerLimits checked;
+        try {
+            checked = dev.tallyman.host.runtime.RunOptions.validate(requested);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(e.getMessage());
+        }
+        ContainerSpec limited = withLimits(requested, checked)
                 .withNetworking(networkMode, network.memberships(), command.portBindings(), command.publishAllPorts(),
                         network.exposedPorts(imageConfig.config().exposedPorts(), command));
         ContainerSpec spec = volumes == null ? limited : limited.withMounts(volumes.resolve(command.mounts(),

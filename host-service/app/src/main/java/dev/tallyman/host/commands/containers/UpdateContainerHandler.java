@@ -62,7 +62,12 @@ public final class UpdateContainerHandler {
                 RestartPolicies.validate(newPolicy, false);
             }
             ContainerLimits merged = merge(spec.limits(), update);
-            ContainerLimits checked = RunOptions.validate(spec.withUpdate(merged, newPolicy));
+            ContainerLimits checked;
+            try {
+                checked = RunOptions.validate(spec.withUpdate(merged, newPolicy));
+            } catch (IllegalArgumentException e) {
+                throw EngineException.invalid(e.getMessage());
+            }
             journal.append(StreamId.container(view.id()), ExpectedVersion.exactly(view.version()),
                     new ContainerUpdateRequested(view.id(), checked, newPolicy), context);
             found[0] = view;
