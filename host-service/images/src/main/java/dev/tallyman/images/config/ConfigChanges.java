@@ -199,7 +199,7 @@ public final class ConfigChanges {
     // ENV and LABEL: "k=v k2='v 2'" or the legacy "k value with spaces".
     private static Map<String, String> keyValues(String keyword, String args, DockerfileWords words) {
         requireSome(keyword, args);
-        List<String> raw = rawWords(args);
+        List<String> raw = DockerfileWords.split(args);
         Map<String, String> pairs = new LinkedHashMap<>();
         if (!raw.get(0).contains("=")) {
             String[] legacy = args.split("\\s+", 2);
@@ -223,35 +223,6 @@ public final class ConfigChanges {
             }
         }
         return pairs;
-    }
-
-    // Splits on unquoted whitespace but keeps quotes and escapes, for DockerfileWords to read per word.
-    private static List<String> rawWords(String text) {
-        List<String> result = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        char quote = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote == 0 && Character.isWhitespace(c)) {
-                if (!current.isEmpty()) {
-                    result.add(current.toString());
-                    current.setLength(0);
-                }
-                continue;
-            }
-            current.append(c);
-            if (c == '\\' && quote != '\'' && i + 1 < text.length()) {
-                current.append(text.charAt(++i));
-            } else if (quote == 0 && (c == '"' || c == '\'')) {
-                quote = c;
-            } else if (c == quote) {
-                quote = 0;
-            }
-        }
-        if (!current.isEmpty()) {
-            result.add(current.toString());
-        }
-        return result;
     }
 
     private List<String> env(Map<String, String> pairs) {

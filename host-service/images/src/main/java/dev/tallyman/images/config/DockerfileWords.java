@@ -167,4 +167,36 @@ public final class DockerfileWords {
     private static boolean isNameChar(char c) {
         return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
+
+    /**
+     * Splits an instruction's arguments on unquoted whitespace, keeping quotes and escapes (an escaped space stays
+     * inside its word) for {@link #word} to read each word.
+     */
+    public static List<String> split(String text) {
+        List<String> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote == 0 && Character.isWhitespace(c)) {
+                if (!current.isEmpty()) {
+                    result.add(current.toString());
+                    current.setLength(0);
+                }
+                continue;
+            }
+            current.append(c);
+            if (c == '\\' && quote != '\'' && i + 1 < text.length()) {
+                current.append(text.charAt(++i));
+            } else if (quote == 0 && (c == '"' || c == '\'')) {
+                quote = c;
+            } else if (c == quote) {
+                quote = 0;
+            }
+        }
+        if (!current.isEmpty()) {
+            result.add(current.toString());
+        }
+        return result;
+    }
 }

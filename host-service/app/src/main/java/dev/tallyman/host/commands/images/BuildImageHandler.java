@@ -347,7 +347,7 @@ public final class BuildImageHandler {
     /** ARG: declares each name, its value from --build-arg, else its default, else none. */
     private void declareArgs(Run run, Instruction instruction, Map<String, String> into, Function<String, String> vars) {
         DockerfileWords words = new DockerfileWords(vars::apply, run.escape);
-        for (String word : splitUnquoted(instruction.arguments())) {
+        for (String word : DockerfileWords.split(instruction.arguments())) {
             int eq = word.indexOf('=');
             String name = eq < 0 ? word : word.substring(0, eq);
             Optional<String> given = run.command.buildArgs().getOrDefault(name, Optional.empty()).isPresent()
@@ -915,33 +915,6 @@ public final class BuildImageHandler {
     }
 
     // ---- words
-
-    /** Splits on whitespace outside quotes, keeping the quotes for the word rules. */
-    private static List<String> splitUnquoted(String text) {
-        List<String> result = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        char quote = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote == 0 && Character.isWhitespace(c)) {
-                if (!current.isEmpty()) {
-                    result.add(current.toString());
-                    current.setLength(0);
-                }
-                continue;
-            }
-            current.append(c);
-            if (quote == 0 && (c == '"' || c == '\'')) {
-                quote = c;
-            } else if (c == quote) {
-                quote = 0;
-            }
-        }
-        if (!current.isEmpty()) {
-            result.add(current.toString());
-        }
-        return result;
-    }
 
     /** Go's %q of a string slice: {@code ["/bin/sh" "-c" "echo hi"]}. */
     static String goQuoted(List<String> items) {
