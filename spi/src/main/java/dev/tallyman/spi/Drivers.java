@@ -8,25 +8,27 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * Finds driver providers with {@link ServiceLoader} in a class loader (the host's, or one over the plugin
- * folder's jars). Providers built against another SPI version are left out.
+ * Finds driver providers with {@link ServiceLoader} in one class loader, keeping those this SPI's
+ * {@link SpiVersion#runs compatibility rule} accepts. The host loads plugin jars with more care (one class loader
+ * per jar, every refusal named and recorded); this is for tests and tools that only want the drivers that run.
  */
 public final class Drivers {
     private Drivers() {
     }
 
     public static List<StorageDriverProvider> storage(ClassLoader loader) {
-        return ServiceLoader.load(StorageDriverProvider.class, loader).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.spiVersion() == StorageDriverProvider.SPI_VERSION)
-                .toList();
+        return ServiceLoader.load(StorageDriverProvider.class, loader).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> runs(p.spiVersion())).toList();
     }
 
     public static List<NetworkDriverProvider> network(ClassLoader loader) {
-        return ServiceLoader.load(NetworkDriverProvider.class, loader).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.spiVersion() == NetworkDriverProvider.SPI_VERSION)
-                .toList();
+        return ServiceLoader.load(NetworkDriverProvider.class, loader).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> runs(p.spiVersion())).toList();
+    }
+
+    public static List<VolumeDriverProvider> volume(ClassLoader loader) {
+        return ServiceLoader.load(VolumeDriverProvider.class, loader).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> runs(p.spiVersion())).toList();
     }
 
     public static Optional<StorageDriverProvider> storage(ClassLoader loader, String name) {
@@ -37,10 +39,11 @@ public final class Drivers {
         return network(loader).stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    public static List<VolumeDriverProvider> volume(ClassLoader loader) {
-        return ServiceLoader.load(VolumeDriverProvider.class, loader).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.spiVersion() == VolumeDriverProvider.SPI_VERSION)
-                .toList();
+    private static boolean runs(String version) {
+        try {
+            return SpiVersion.host().runs(SpiVersion.parse(version));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -7,13 +7,11 @@ import java.util.Optional;
 /** Registers one network driver through {@link java.util.ServiceLoader}; see {@link dev.tallyman.spi.storage.StorageDriverProvider}. */
 public interface NetworkDriverProvider {
 
-    int SPI_VERSION = 1;
-
+    /** The driver's name as {@code docker network create -d} takes it: {@code bridge}, {@code macvlan}. */
     String name();
 
-    default int spiVersion() {
-        return SPI_VERSION;
-    }
+    /** The SPI version this provider was built against: {@code return SpiVersion.CURRENT;} (see {@link dev.tallyman.spi.SpiVersion}). */
+    String spiVersion();
 
     /** Why this host cannot run the driver, or empty when it can. */
     Optional<String> probe();

@@ -11,15 +11,14 @@ import java.util.Optional;
  */
 public interface StorageDriverProvider {
 
-    /** The SPI version this provider was built against; the host refuses providers of another major version. */
-    int SPI_VERSION = 1;
-
     /** The driver's name, as in configuration: {@code overlay2}. */
     String name();
 
-    default int spiVersion() {
-        return SPI_VERSION;
-    }
+    /**
+     * The SPI version this provider was built against: {@code return SpiVersion.CURRENT;}, which javac copies
+     * into the provider's class. The host refuses a provider that {@link dev.tallyman.spi.SpiVersion#runs} rejects.
+     */
+    String spiVersion();
 
     /** Why this host cannot run the driver with data under {@code root} (e.g. "overlay: d_type not supported on /x"), or empty when it can. */
     Optional<String> probe(Path root);

@@ -11,14 +11,11 @@ import java.util.Optional;
  */
 public interface VolumeDriverProvider {
 
-    /** The SPI version of this interface; the host leaves out providers that report another one. */
-    int SPI_VERSION = 1;
-
     /** The driver's name: {@code local}. */
     String name();
 
-    /** The SPI version the provider was built against: return {@link #SPI_VERSION} as compiled into the driver. */
-    int spiVersion();
+    /** The SPI version this provider was built against: {@code return SpiVersion.CURRENT;} (see {@link dev.tallyman.spi.SpiVersion}). */
+    String spiVersion();
 
     /** Why this host cannot run the driver with data under {@code root}, or empty when it can. */
     Optional<String> probe(Path root);

@@ -17,6 +17,11 @@ import java.util.Optional;
 public final class BridgeProvider implements NetworkDriverProvider {
 
     @Override
+    public String spiVersion() {
+        return dev.tallyman.spi.SpiVersion.CURRENT;
+    }
+
+    @Override
     public String name() {
         return BridgeDriver.NAME;
     }

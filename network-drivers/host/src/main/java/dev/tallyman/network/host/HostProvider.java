@@ -10,6 +10,11 @@ import java.util.Optional;
 public final class HostProvider implements NetworkDriverProvider {
 
     @Override
+    public String spiVersion() {
+        return dev.tallyman.spi.SpiVersion.CURRENT;
+    }
+
+    @Override
     public String name() {
         return "host";
     }

@@ -17,8 +17,8 @@ public final class LocalVolumeProvider implements VolumeDriverProvider {
     }
 
     @Override
-    public int spiVersion() {
-        return SPI_VERSION;
+    public String spiVersion() {
+        return dev.tallyman.spi.SpiVersion.CURRENT;
     }
 
     @Override

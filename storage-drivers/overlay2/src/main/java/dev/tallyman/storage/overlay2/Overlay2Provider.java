@@ -14,6 +14,11 @@ import java.util.Optional;
 public final class Overlay2Provider implements StorageDriverProvider {
 
     @Override
+    public String spiVersion() {
+        return dev.tallyman.spi.SpiVersion.CURRENT;
+    }
+
+    @Override
     public String name() {
         return Overlay2Driver.NAME;
     }

@@ -11,6 +11,11 @@ import java.util.Optional;
 public final class VfsProvider implements StorageDriverProvider {
 
     @Override
+    public String spiVersion() {
+        return dev.tallyman.spi.SpiVersion.CURRENT;
+    }
+
+    @Override
     public String name() {
         return VfsDriver.NAME;
     }
