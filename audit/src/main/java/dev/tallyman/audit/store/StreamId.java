@@ -72,6 +72,8 @@ public record StreamId(String value) {
     public static final StreamId REFUSALS = new StreamId("refusals");
     /** Snapshots of the projections taken and refused (issue 10). */
     public static final StreamId SNAPSHOTS = new StreamId("snapshots");
+    /** Driver plugins loaded, refused and used (issue 14). */
+    public static final StreamId PLUGINS = new StreamId("plugins");
 
     @Override
     public String toString() {

@@ -23,6 +23,18 @@ public final class SystemApi {
         this.dataRoot = dataRoot;
     }
 
+    private java.util.function.Supplier<Map<String, List<String>>> plugins =
+            () -> Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "null"), "Log", List.of("json-file"));
+    private java.util.function.Supplier<List<String>> warnings = List::of;
+
+    /** docker info's Plugins section (Volume, Network, Log) and its Warnings, from the drivers loaded (issue 14). */
+    public SystemApi listPluginsFrom(java.util.function.Supplier<Map<String, List<String>>> plugins,
+                                     java.util.function.Supplier<List<String>> warnings) {
+        this.plugins = plugins;
+        this.warnings = warnings;
+        return this;
+    }
+
     public void register(ApiRouter router) {
         router.get("/_ping", this::ping);
         router.head("/_ping", this::ping);
@@ -86,7 +98,7 @@ public final class SystemApi {
         info.put("LoggingDriver", "json-file");
         info.put("DefaultRuntime", "runc");
         info.put("Runtimes", Map.of("runc", Map.of("path", "runc")));
-        info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "null"), "Log", List.of("json-file")));
+        info.put("Plugins", plugins.get());
         info.put("SecurityOptions", List.of());
         info.put("Labels", List.of());
         info.put("ExperimentalBuild", false);
@@ -94,7 +106,7 @@ public final class SystemApi {
         info.put("IndexServerAddress", "https://index.docker.io/v1/");
         info.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
         info.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "", "ControlAvailable", false, "Error", ""));
-        info.put("Warnings", List.of());
+        info.put("Warnings", warnings.get());
         request.json(200, info);
     }
 

@@ -1,6 +1,7 @@
 package dev.tallyman.host.config;
 
-import dev.tallyman.spi.Drivers;
+import dev.tallyman.host.plugins.DriverCatalog;
+import dev.tallyman.host.plugins.DriverKind;
 import dev.tallyman.spi.network.NetworkDriver;
 import dev.tallyman.spi.network.NetworkDriverProvider;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -8,93 +9,86 @@ import dev.tallyman.spi.storage.StorageDriverProvider;
 import dev.tallyman.spi.volume.VolumeDriver;
 import dev.tallyman.spi.volume.VolumeDriverProvider;
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Loads drivers with ServiceLoader from Tallyman's own class path and from the jars in the plugin folder,
- * which Quarkus never indexed: a driver is plain Java, found by its META-INF/services entry.
+ * Makes the drivers the {@link DriverCatalog} offers: probes each and creates it with its options. A plugin
+ * driver whose probe says no, or throws, or whose create throws, is refused in the catalog (logged, listed in
+ * {@code docker info}) and the service goes on without it; only the configured storage driver is required.
  */
 final class DriverLoader {
-    private final ClassLoader loader;
+    private final DriverCatalog catalog;
 
-    DriverLoader(Path pluginDir) throws IOException {
-        List<URL> jars = new ArrayList<>();
-        if (Files.isDirectory(pluginDir)) {
-            try (Stream<Path> files = Files.list(pluginDir)) {
-                for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                    jars.add(toUrl(jar));
-                }
-            }
-        }
-        ClassLoader parent = Thread.currentThread().getContextClassLoader();
-        this.loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+    DriverLoader(DriverCatalog catalog) {
+        this.catalog = catalog;
     }
 
-    StorageDriver storage(String name, Path root) throws IOException {
-        StorageDriverProvider provider = Drivers.storage(loader, name).orElseThrow(() -> new IllegalStateException(
-                "storage driver " + name + " not found; available: "
-                        + Drivers.storage(loader).stream().map(StorageDriverProvider::name).toList()));
+    StorageDriver storage(String name, Path root, Map<String, String> options) throws IOException {
+        StorageDriverProvider provider = catalog.providers(DriverKind.STORAGE, StorageDriverProvider.class).get(name);
+        if (provider == null) {
+            throw new IllegalStateException("storage driver " + name + " not found; available: "
+                    + catalog.names(DriverKind.STORAGE) + refusedNote(name));
+        }
         Files.createDirectories(root);
         Optional<String> problem = provider.probe(root);
         if (problem.isPresent()) {
             throw new IllegalStateException("storage driver " + name + " cannot run here: " + problem.get());
         }
-        return provider.create(root, Map.of());
+        return provider.create(root, options);
     }
 
-    /** Every network driver found that can run here, by name ("null" for none, "host", …). */
-    Map<String, NetworkDriver> networks(Path root) throws IOException {
-        return networks(root, Map.of());
+    private String refusedNote(String name) {
+        return catalog.entries().stream().filter(e -> !e.loaded() && e.name().equals(name)).findFirst()
+                .map(e -> "; " + e.describeRefusal()).orElse("");
     }
 
-    /** As {@link #networks(Path)}, each provider created with the options configured for its name. */
-    Map<String, NetworkDriver> networks(Path root, Map<String, Map<String, String>> options) throws IOException {
+    /** Every network driver that can run here, by name ("null" for none, "host", …), each with its configured options. */
+    Map<String, NetworkDriver> networks(Path root, Map<String, Map<String, String>> options) {
         Map<String, NetworkDriver> drivers = new LinkedHashMap<>();
-        for (NetworkDriverProvider provider : Drivers.network(loader)) {
-            Optional<String> problem = provider.probe();
-            if (problem.isEmpty()) {
-                Path dir = root.resolve(provider.name());
+        catalog.providers(DriverKind.NETWORK, NetworkDriverProvider.class).forEach((name, provider) -> {
+            try {
+                Optional<String> problem = provider.probe();
+                if (problem.isPresent()) {
+                    catalog.refuseLater(DriverKind.NETWORK, name, "probe: " + problem.get());
+                    return;
+                }
+                Path dir = root.resolve(name);
                 Files.createDirectories(dir);
-                drivers.put(provider.name(), provider.create(dir, options.getOrDefault(provider.name(), Map.of())));
-            } else {
-                org.jboss.logging.Logger.getLogger(DriverLoader.class).warnf("network driver %s cannot run here: %s",
-                        provider.name(), problem.get());
+                drivers.put(name, provider.create(dir, options.getOrDefault(name, Map.of())));
+            } catch (IOException | RuntimeException | LinkageError e) {
+                catalog.refuseLater(DriverKind.NETWORK, name, "probe or create: " + causeOf(e));
             }
-        }
+        });
         return drivers;
     }
 
     /**
-     * Every volume driver found that can run here, by name. {@code local} keeps its volumes in {@code root} itself,
+     * Every volume driver that can run here, by name. {@code local} keeps its volumes in {@code root} itself,
      * as Docker's do; another driver gets a folder of its own beside it.
      */
-    Map<String, VolumeDriver> volumes(Path root) throws IOException {
+    Map<String, VolumeDriver> volumes(Path root) {
         Map<String, VolumeDriver> drivers = new LinkedHashMap<>();
-        for (VolumeDriverProvider provider : Drivers.volume(loader)) {
-            Path dir = provider.name().equals("local") ? root : root.resolveSibling("volume-drivers").resolve(provider.name());
-            Optional<String> problem = provider.probe(dir);
-            if (problem.isEmpty()) {
-                drivers.put(provider.name(), provider.create(dir, Map.of()));
+        catalog.providers(DriverKind.VOLUME, VolumeDriverProvider.class).forEach((name, provider) -> {
+            Path dir = name.equals("local") ? root : root.resolveSibling("volume-drivers").resolve(name);
+            try {
+                Optional<String> problem = provider.probe(dir);
+                if (problem.isPresent()) {
+                    catalog.refuseLater(DriverKind.VOLUME, name, "probe: " + problem.get());
+                    return;
+                }
+                drivers.put(name, provider.create(dir, Map.of()));
+            } catch (RuntimeException | LinkageError e) {
+                catalog.refuseLater(DriverKind.VOLUME, name, "probe or create: " + causeOf(e));
             }
-        }
+        });
         return drivers;
     }
 
-    private static URL toUrl(Path jar) {
-        try {
-            return jar.toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("plugin " + jar + ": " + e.getMessage(), e);
-        }
+    private static String causeOf(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 }

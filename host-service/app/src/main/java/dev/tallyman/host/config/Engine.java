@@ -112,16 +112,23 @@ public class Engine {
         snapshotTaker.start(rebuilt.folded());
         ContainerWaits waits = new ContainerWaits(projections);
 
-        DriverLoader drivers = new DriverLoader(config.dataRoot().resolve("plugins"));
-        StorageDriver storage = drivers.storage(config.storageDriver(), config.dataRoot().resolve(config.storageDriver()));
-        Map<String, NetworkDriver> networks = drivers.networks(config.dataRoot().resolve("network"),
-                Map.of("bridge", Map.of("nft-table", config.network().nftTable())));
+        dev.tallyman.host.plugins.DriverCatalog catalog = PluginWiring.catalog(config);
+        DriverLoader drivers = new DriverLoader(catalog);
+        StorageDriver storage = drivers.storage(config.storageDriver(), config.dataRoot().resolve(config.storageDriver()),
+                PluginWiring.storageOptions(config));
+        dev.tallyman.host.plugins.PluginRecord pluginRecord = new dev.tallyman.host.plugins.PluginRecord(journal, catalog);
+        Map<String, NetworkDriver> networks = PluginWiring.recorded(drivers.networks(config.dataRoot().resolve("network"),
+                Map.of("bridge", Map.of("nft-table", config.network().nftTable()))), pluginRecord::network);
 
         ContainerRuntime runtime = new ContainerRuntime(new RuntimeConfig(
                 Executables.find(config.runc()), Executables.find(config.conmon()),
                 config.execRoot().resolve("runc"), config.execRoot().resolve("runtime")));
         ContainerLauncher launcher = new ContainerLauncher(storage, networks, runtime, config.execRoot(), config.dataRoot());
-        Map<String, VolumeDriver> volumeDriverMap = drivers.volumes(config.dataRoot().resolve("volumes"));
+        Map<String, VolumeDriver> volumeDriverMap = PluginWiring.recorded(drivers.volumes(config.dataRoot().resolve("volumes")),
+                pluginRecord::volume);
+        pluginRecord.recordBoot();
+        pluginRecord.used(dev.tallyman.host.plugins.DriverKind.STORAGE, storage.name(), "create",
+                config.dataRoot().resolve(config.storageDriver()).toString());
         VolumeDrivers volumeDrivers = new VolumeDrivers(volumeDriverMap);
         VolumeMounter volumeMounter = new VolumeMounter(volumeDriverMap,
                 name -> projections.read(p -> p.volumes().byName(name).map(VolumeView::driver)));
@@ -166,7 +173,9 @@ public class Engine {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
-        new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
+        new SystemApi(projections, storage.name(), config.dataRoot()).listPluginsFrom(PluginWiring.infoPlugins(catalog),
+                catalog::warnings).register(api);
+        new dev.tallyman.host.api.DriverApi(catalog, storage.name()).register(api);
         ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
         new dev.tallyman.host.api.ContainerUpdateApi(

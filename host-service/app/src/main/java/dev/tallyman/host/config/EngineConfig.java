@@ -21,6 +21,15 @@ public interface EngineConfig {
     /** overlay2 or vfs, or any driver found in the plugin folder. */
     String storageDriver();
 
+    /** Storage driver options, {@code key=value} each, as Docker's {@code storage-opts} (issue 14). */
+    Optional<List<String>> storageOpts();
+
+    /**
+     * Folders of driver plugin jars besides {@code <data root>/plugins}, which is always read (issue 14).
+     * Each jar gets a class loader of its own; see docs/plugins.md.
+     */
+    Optional<List<Path>> pluginDirs();
+
     /** The runc binary: a path, or a name looked up on PATH. */
     String runc();
 

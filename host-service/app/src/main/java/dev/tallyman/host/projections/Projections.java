@@ -62,9 +62,11 @@ public final class Projections {
         } else if (event instanceof dev.tallyman.audit.event.RegistryEvent e) {
             // Login attempts change no object Docker's API shows; only an attempt cut short is kept.
             logins.apply(recorded, e);
-        } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent) {
+        } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent
+                || event instanceof dev.tallyman.audit.event.PluginEvent) {
             // A refusal changed nothing; it is on the record for the audit trail only. A snapshot taken or
-            // refused is about the projections, not part of what they show.
+            // refused is about the projections, not part of what they show. Plugin events say which driver code
+            // ran; the drivers in use are what the service loaded at this boot, not a projection.
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
