@@ -39,9 +39,27 @@ public interface NetworkDriverContract {
     /** A new driver keeping whatever it keeps under {@code root}. */
     NetworkDriver newDriver(Path root);
 
-    /** True for drivers that make an interface in the endpoint's namespace and publish ports (bridge). */
+    /** True for drivers that make an interface in the endpoint's namespace (bridge, macvlan). */
     default boolean makesInterfaces() {
         return false;
+    }
+
+    /**
+     * True for drivers that also publish ports ({@link PortPublishing}) and keep networks apart with firewall
+     * rules, as Docker's bridge does; they get the checks of published ports and isolation too. A driver that
+     * hands the container to the LAN (macvlan, ipvlan) says false: the LAN's router decides what reaches what.
+     */
+    default boolean firewalls() {
+        return makesInterfaces();
+    }
+
+    /**
+     * The network option that names the host interface a network hangs off (macvlan's and ipvlan's
+     * {@code parent}), for drivers that need one: each network of a check then gets a veth pair of its own whose
+     * far end, on the host, holds the network's gateway address (see {@link NetworkLab}). Empty: none needed.
+     */
+    default java.util.Optional<String> uplinkOption() {
+        return java.util.Optional.empty();
     }
 
     /**
@@ -55,7 +73,7 @@ public interface NetworkDriverContract {
     }
 
     private NetworkLab lab(NetworkDriver driver) throws IOException {
-        return new NetworkLab(driver, makesInterfaces());
+        return new NetworkLab(driver, makesInterfaces(), uplinkOption());
     }
 
     private static void assertKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, DriverException.Kind kind) {
@@ -90,8 +108,8 @@ public interface NetworkDriverContract {
     }
 
     @Test
-    default void onlyDriversThatMakeInterfacesPublishPorts(@TempDir Path root) {
-        assertThat(newDriver(root) instanceof PortPublishing).isEqualTo(makesInterfaces());
+    default void onlyDriversThatFirewallPublishPorts(@TempDir Path root) {
+        assertThat(newDriver(root) instanceof PortPublishing).isEqualTo(firewalls());
     }
 
     @Test
@@ -205,7 +223,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void twoNetworksCannotReachEachOther(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec red = lab.network(false);
@@ -228,7 +246,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void internalNetworkHasNoDefaultRouteAndNoWayOut(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec inner = lab.network(true);
@@ -252,7 +270,7 @@ public interface NetworkDriverContract {
     @Test
     default void publishedPortsReachAListenerFromLoopbackTheHostAddressAndOtherContainers(@TempDir Path root)
             throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec network = lab.network(false);
@@ -282,7 +300,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void fromAnotherMachineOnlyPublishedPortsReachAContainer(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec network = lab.network(false);
@@ -309,7 +327,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void portHeldByAHostProcessIsInUseAndNothingIsLeft(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver); ServerSocket held = new ServerSocket()) {
             held.bind(new InetSocketAddress("0.0.0.0", 0));
@@ -333,7 +351,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void secondEndpointCannotTakeAForwardedPort(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec network = lab.network(false);
@@ -354,7 +372,7 @@ public interface NetworkDriverContract {
 
     @Test
     default void leaveUnpublishAndRemoveNetworkLeaveNothingBehind(@TempDir Path root) throws Exception {
-        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        assumeTrue(firewalls(), "this driver publishes no ports and keeps no firewall");
         NetworkDriver driver = newDriver(root);
         try (NetworkLab lab = lab(driver)) {
             NetworkSpec network = lab.network(false);
@@ -378,6 +396,49 @@ public interface NetworkDriverContract {
             assertThat(leftovers(driver, List.of(), List.of(a, b))).isEmpty();
             assertThat(lab.inside(a, "ip", "-o", "link", "show").output().lines()).hasSize(1);
 
+            driver.removeNetwork(network);
+            assertThat(leftovers(driver, List.of(network), List.of(a, b))).isEmpty();
+        }
+    }
+
+    @Test
+    default void internalNetworkGivesNoDefaultRoute(@TempDir Path root) throws Exception {
+        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        NetworkDriver driver = newDriver(root);
+        try (NetworkLab lab = lab(driver)) {
+            NetworkSpec inner = lab.network(true);
+            driver.createNetwork(inner);
+            Endpoint a = lab.endpoint(inner, 1, List.of());
+            Endpoint b = lab.endpoint(inner, 2, List.of());
+            Attachment attachment = driver.join(inner, a);
+            driver.join(inner, b);
+
+            assertThat(attachment.gateway()).isEmpty();
+            assertThat(lab.inside(a, "ip", "route", "show", "default").output()).isBlank();
+            assertThat(lab.inside(a, "busybox", "ping", "-c1", "-W2", b.ipv4().orElseThrow().getHostAddress()).status()).isZero();
+        }
+    }
+
+    @Test
+    default void leaveAndRemoveNetworkLeaveNothingBehind(@TempDir Path root) throws Exception {
+        assumeTrue(makesInterfaces(), "this driver makes no interfaces");
+        NetworkDriver driver = newDriver(root);
+        try (NetworkLab lab = lab(driver)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            Endpoint a = lab.endpoint(network, 1, List.of());
+            Endpoint b = lab.endpoint(network, 2, List.of());
+            driver.join(network, a);
+            driver.join(network, b);
+
+            driver.leave(network, a);
+            driver.leave(network, a);
+            driver.leave(network, b);
+            assertThat(leftovers(driver, List.of(), List.of(a, b))).isEmpty();
+            assertThat(lab.inside(a, "ip", "-o", "link", "show").output().lines()).hasSize(1);
+            assertThat(lab.inside(b, "ip", "-o", "link", "show").output().lines()).hasSize(1);
+
+            driver.removeNetwork(network);
             driver.removeNetwork(network);
             assertThat(leftovers(driver, List.of(network), List.of(a, b))).isEmpty();
         }

@@ -47,10 +47,23 @@ public final class NetworkLab implements AutoCloseable {
 
     /** {@code addressed}: the driver makes interfaces, so networks get subnets and endpoints get namespaces. */
     public NetworkLab(NetworkDriver driver, boolean addressed) throws IOException {
+        this(driver, addressed, Optional.empty());
+    }
+
+    /**
+     * As {@link #NetworkLab(NetworkDriver, boolean)}; with an {@code uplinkOption} (macvlan's {@code parent}),
+     * each network also gets an uplink of its own: a veth pair whose {@code tmtu…} end is handed to the driver
+     * under that option and whose {@code tmtg…} end, on the host, holds the network's gateway address, standing
+     * for the LAN's router.
+     */
+    public NetworkLab(NetworkDriver driver, boolean addressed, Optional<String> uplinkOption) throws IOException {
         this.driver = driver;
         this.addressed = addressed;
+        this.uplinkOption = uplinkOption;
         this.dir = Files.createDirectories(Path.of("/run/tallyman-it", "netdrv-" + hex(4)));
     }
+
+    private final Optional<String> uplinkOption;
 
     public static String hex(int bytes) {
         byte[] b = new byte[bytes];
@@ -64,8 +77,11 @@ public final class NetworkLab implements AutoCloseable {
         NetworkSpec spec;
         if (addressed) {
             Ipv4Subnet subnet = freeSubnet();
-            spec = new NetworkSpec(id, "tmt-" + id.substring(0, 8),
-                    Map.of("com.docker.network.bridge.name", "tmt" + id.substring(0, 8)),
+            Map<String, String> options = new java.util.HashMap<>(Map.of("com.docker.network.bridge.name", "tmt" + id.substring(0, 8)));
+            if (uplinkOption.isPresent()) {
+                options.put(uplinkOption.get(), uplink(subnet, id.substring(0, 8)));
+            }
+            spec = new NetworkSpec(id, "tmt-" + id.substring(0, 8), options,
                     Optional.of(new Ipv4Config(subnet, subnet.address(1), Optional.empty())), internal);
         } else {
             spec = new NetworkSpec(id, "tmt-" + id.substring(0, 8), Map.of(), Optional.empty(), internal);
@@ -122,6 +138,24 @@ public final class NetworkLab implements AutoCloseable {
         return new Outsider(ns, host);
     }
 
+    /** A veth pair: {@code tmtu<suffix>} for the driver, {@code tmtg<suffix>} up on the host with the gateway address. */
+    private String uplink(Ipv4Subnet subnet, String suffix) throws IOException {
+        String driverEnd = "tmtu" + suffix;
+        String gatewayEnd = "tmtg" + suffix;
+        links.add(driverEnd);
+        try {
+            check(run(List.of("ip", "link", "add", driverEnd, "type", "veth", "peer", "name", gatewayEnd)));
+            check(run(List.of("ip", "addr", "add", subnet.address(1).getHostAddress() + "/" + subnet.prefixLength(),
+                    "dev", gatewayEnd)));
+            check(run(List.of("ip", "link", "set", gatewayEnd, "up")));
+            check(run(List.of("ip", "link", "set", driverEnd, "up")));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making uplink " + driverEnd, e);
+        }
+        return driverEnd;
+    }
+
     /** Runs a command in a namespace made by this lab; returns exit status and output. */
     public Result inside(Path namespace, String... command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("nsenter", "--net=" + namespace));
@@ -131,7 +165,7 @@ public final class NetworkLab implements AutoCloseable {
 
     private static void check(Result result) {
         if (result.status() != 0) {
-            throw new IllegalStateException("setting up an outsider failed: " + result.output());
+            throw new IllegalStateException("setting up the lab's links failed: " + result.output());
         }
     }
 

@@ -57,11 +57,14 @@ public final class CreateNetworkHandler {
         if (drivers.find(driver).isEmpty()) {
             throw EngineException.notFound("plugin \"" + driver + "\" not found");
         }
-        if (!driver.equals("bridge") && journal.projections().read(p -> p.networks().all().stream()
+        // host and null networks are one each and have no addresses; every other driver (bridge, a plugin's
+        // macvlan) may have many networks, each with a subnet from the host's IPAM (issue 14).
+        boolean singleton = driver.equals("host") || driver.equals("null");
+        if (singleton && journal.projections().read(p -> p.networks().all().stream()
                 .anyMatch(n -> n.driver().equals(driver)))) {
             throw EngineException.forbidden("only one instance of \"" + driver + "\" network is allowed");
         }
-        boolean addressed = driver.equals("bridge");
+        boolean addressed = !singleton;
         Optional<Ipv4Subnet> subnet = command.subnet().map(s -> parseCidr("subnet", s));
         Optional<Ipv4Subnet> range = command.ipRange().map(s -> parseCidr("ip-range", s));
         Optional<Inet4Address> gateway = command.gateway().map(CreateNetworkHandler::parseAddress);
