@@ -2,6 +2,7 @@ package dev.tallyman.host.config;
 
 import dev.tallyman.host.plugins.DriverCatalog;
 import dev.tallyman.host.plugins.DriverKind;
+import dev.tallyman.host.plugins.PluginCalls;
 import dev.tallyman.spi.network.NetworkDriver;
 import dev.tallyman.spi.network.NetworkDriverProvider;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -34,11 +35,11 @@ final class DriverLoader {
                     + catalog.names(DriverKind.STORAGE) + refusedNote(name));
         }
         Files.createDirectories(root);
-        Optional<String> problem = provider.probe(root);
+        Optional<String> problem = PluginCalls.within(provider, () -> provider.probe(root));
         if (problem.isPresent()) {
             throw new IllegalStateException("storage driver " + name + " cannot run here: " + problem.get());
         }
-        return provider.create(root, options);
+        return PluginCalls.within(provider, () -> provider.create(root, options));
     }
 
     private String refusedNote(String name) {
@@ -51,14 +52,14 @@ final class DriverLoader {
         Map<String, NetworkDriver> drivers = new LinkedHashMap<>();
         catalog.providers(DriverKind.NETWORK, NetworkDriverProvider.class).forEach((name, provider) -> {
             try {
-                Optional<String> problem = provider.probe();
+                Optional<String> problem = PluginCalls.within(provider, provider::probe);
                 if (problem.isPresent()) {
                     catalog.refuseLater(DriverKind.NETWORK, name, "probe: " + problem.get());
                     return;
                 }
                 Path dir = root.resolve(name);
                 Files.createDirectories(dir);
-                drivers.put(name, provider.create(dir, options.getOrDefault(name, Map.of())));
+                drivers.put(name, PluginCalls.within(provider, () -> provider.create(dir, options.getOrDefault(name, Map.of()))));
             } catch (IOException | RuntimeException | LinkageError e) {
                 catalog.refuseLater(DriverKind.NETWORK, name, "probe or create: " + causeOf(e));
             }
@@ -75,12 +76,12 @@ final class DriverLoader {
         catalog.providers(DriverKind.VOLUME, VolumeDriverProvider.class).forEach((name, provider) -> {
             Path dir = name.equals("local") ? root : root.resolveSibling("volume-drivers").resolve(name);
             try {
-                Optional<String> problem = provider.probe(dir);
+                Optional<String> problem = PluginCalls.within(provider, () -> provider.probe(dir));
                 if (problem.isPresent()) {
                     catalog.refuseLater(DriverKind.VOLUME, name, "probe: " + problem.get());
                     return;
                 }
-                drivers.put(name, provider.create(dir, Map.of()));
+                drivers.put(name, PluginCalls.within(provider, () -> provider.create(dir, Map.of())));
             } catch (RuntimeException | LinkageError e) {
                 catalog.refuseLater(DriverKind.VOLUME, name, "probe or create: " + causeOf(e));
             }

@@ -75,6 +75,18 @@ public final class DriverCatalog {
             return;
         }
         loaders.add(loader);
+        // Providers are instantiated with the jar's loader as the context loader, as every later call into them is.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            offerAll(jar, loader);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void offerAll(PluginJar jar, PluginClassLoader loader) {
         boolean any = false;
         for (DriverKind kind : DriverKind.values()) {
             Iterator<?> providers = ServiceLoader.load(kind.service(), loader).iterator();
@@ -108,8 +120,8 @@ public final class DriverCatalog {
         String name = "";
         String version = "";
         try {
-            name = kind.nameOf(provider);
-            version = kind.spiVersionOf(provider);
+            name = PluginCalls.within(provider, () -> kind.nameOf(provider));
+            version = PluginCalls.within(provider, () -> kind.spiVersionOf(provider));
         } catch (LinkageError | RuntimeException e) {
             refuse(new DriverEntry(Optional.of(kind), name == null ? "" : name, "", Optional.of(jar), Optional.of(
                     version.isEmpty() && e instanceof AbstractMethodError

@@ -6,7 +6,10 @@ import dev.tallyman.spi.network.NetworkDriver;
 import dev.tallyman.spi.network.NetworkSpec;
 import dev.tallyman.spi.network.PortPublishing;
 
-/** A plugin's network driver whose every call that changes something is on the record as a plugin use. */
+/**
+ * A plugin's network driver whose every call that changes something is on the record as a plugin use, and runs
+ * with the plugin's class loader as the context loader ({@link PluginCalls}).
+ */
 class RecordedNetworkDriver implements NetworkDriver {
     final NetworkDriver driver;
     final PluginRecord record;
@@ -33,25 +36,25 @@ class RecordedNetworkDriver implements NetworkDriver {
     @Override
     public void createNetwork(NetworkSpec network) {
         used("createNetwork", network.id());
-        driver.createNetwork(network);
+        PluginCalls.run(driver, () -> driver.createNetwork(network));
     }
 
     @Override
     public void removeNetwork(NetworkSpec network) {
         used("removeNetwork", network.id());
-        driver.removeNetwork(network);
+        PluginCalls.run(driver, () -> driver.removeNetwork(network));
     }
 
     @Override
     public Attachment join(NetworkSpec network, Endpoint endpoint) {
         used("join", network.id() + "/" + endpoint.containerId());
-        return driver.join(network, endpoint);
+        return PluginCalls.within(driver, () -> driver.join(network, endpoint));
     }
 
     @Override
     public void leave(NetworkSpec network, Endpoint endpoint) {
         used("leave", network.id() + "/" + endpoint.containerId());
-        driver.leave(network, endpoint);
+        PluginCalls.run(driver, () -> driver.leave(network, endpoint));
     }
 
     private static final class Publishing extends RecordedNetworkDriver implements PortPublishing {
@@ -62,13 +65,13 @@ class RecordedNetworkDriver implements NetworkDriver {
         @Override
         public void publish(NetworkSpec network, Endpoint endpoint) {
             used("publish", network.id() + "/" + endpoint.containerId());
-            ((PortPublishing) driver).publish(network, endpoint);
+            PluginCalls.run(driver, () -> ((PortPublishing) driver).publish(network, endpoint));
         }
 
         @Override
         public void unpublish(NetworkSpec network, Endpoint endpoint) {
             used("unpublish", network.id() + "/" + endpoint.containerId());
-            ((PortPublishing) driver).unpublish(network, endpoint);
+            PluginCalls.run(driver, () -> ((PortPublishing) driver).unpublish(network, endpoint));
         }
     }
 }

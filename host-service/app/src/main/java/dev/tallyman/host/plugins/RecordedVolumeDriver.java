@@ -29,33 +29,33 @@ final class RecordedVolumeDriver implements VolumeDriver {
     @Override
     public VolumeInfo create(VolumeSpec spec) {
         used("create", spec.name());
-        return driver.create(spec);
+        return PluginCalls.within(driver, () -> driver.create(spec));
     }
 
     @Override
     public Optional<VolumeInfo> inspect(String name) {
-        return driver.inspect(name);
+        return PluginCalls.within(driver, () -> driver.inspect(name));
     }
 
     @Override
     public List<VolumeInfo> list() {
-        return driver.list();
+        return PluginCalls.within(driver, driver::list);
     }
 
     @Override
     public VolumeMount mount(String name) {
         used("mount", name);
-        return driver.mount(name);
+        return PluginCalls.within(driver, () -> driver.mount(name));
     }
 
     @Override
     public void remove(String name) {
         used("remove", name);
-        driver.remove(name);
+        PluginCalls.run(driver, () -> driver.remove(name));
     }
 
     @Override
     public long usage(String name) {
-        return driver.usage(name);
+        return PluginCalls.within(driver, () -> driver.usage(name));
     }
 }
