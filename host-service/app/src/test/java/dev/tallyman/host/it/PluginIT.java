@@ -199,7 +199,7 @@ class PluginIT {
     }
 
     @Test
-    void loadingAndRefusingArOnTheRecordWithJarDigestAndWhoConfiguredIt() throws Exception {
+    void loadingAndRefusingAreOnTheRecordWithJarDigestAndWhoConfiguredIt() throws Exception {
         List<String> rows = pluginEvents();
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("plugin.driver-loaded SYSTEM plugins ")
                 .contains("\"jar\":\"" + macvlanJar + "\"").contains("\"sha256\":\"" + sha256(macvlanJar) + "\"")
