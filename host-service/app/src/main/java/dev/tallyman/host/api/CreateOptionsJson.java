@@ -14,6 +14,6 @@ final class CreateOptionsJson {
         dev.tallyman.audit.event.HealthConfig health = h == null ? null
                 : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
         return new ContainerOptions(driver, host.groupAdd(), health,
-                dev.tallyman.host.commands.containers.ContainerLinks.parse(host.links()));
+                dev.tallyman.host.commands.containers.ContainerLinks.parse(host.links()), host.storageOpt());
     }
 }

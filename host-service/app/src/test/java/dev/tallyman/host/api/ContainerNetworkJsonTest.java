@@ -66,6 +66,6 @@ class ContainerNetworkJsonTest {
     private static ContainerCreateBody.HostConfig host(Map<String, List<ContainerCreateBody.PortBinding>> bindings) {
         ContainerCreateBody.HostConfig empty = ContainerCreateBody.HostConfig.empty();
         return new ContainerCreateBody.HostConfig(empty.networkMode(), false, false, false, List.of(), List.of(), List.of(),
-                null, null, 0, 0, 0, 0, 0, 0, "", null, List.of(), Map.of(), null, null, bindings, false, null, null, null, null, null);
+                null, null, 0, 0, 0, 0, 0, 0, "", null, List.of(), Map.of(), null, null, bindings, false, null, null, null, null, null, null);
     }
 }

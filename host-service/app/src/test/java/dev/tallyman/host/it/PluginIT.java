@@ -271,6 +271,24 @@ class PluginIT {
         assertThat(missing.stderr()).contains("-o parent interface was not found on the host: tmtplgnothere");
     }
 
+    @Test
+    void storageOptsReachTheStorageDriverWhichJudgesThem() throws Exception {
+        // overlay2 here is not on xfs with project quotas: Docker's overlay2 refuses size with these words.
+        CommandResult size = tallyman.docker("run", "--rm", "--storage-opt", "size=1G", "busybox", "true");
+        assertThat(size.exitCode()).as(size.toString()).isEqualTo(125);
+        assertThat(size.stderr()).contains("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+        CommandResult unknown = tallyman.docker("create", "--storage-opt", "colour=blue", "busybox", "true");
+        assertThat(unknown.exitCode()).as(unknown.toString()).isNotZero();
+        assertThat(unknown.stderr()).contains("Unknown option colour");
+        assertThat(ok("ps", "-aq").trim()).as("nothing was created").isEmpty();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from events where type = 'command.refused' "
+                     + "and payload::text like '%Unknown option colour%'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
     private List<String> pluginEvents() {
         List<String> rows = new ArrayList<>();
         try (Connection c = database.connect(); Statement s = c.createStatement();

@@ -42,7 +42,7 @@ import java.util.Set;
  * {@code diff/} (they keep the mount data of deep stacks under a page), {@code empty/} (the lower dir of a
  * writable layer without parent). One driver instance owns a root at a time.
  */
-public final class Overlay2Driver implements StorageDriver {
+public final class Overlay2Driver implements StorageDriver, dev.tallyman.spi.storage.WritableLayerOptions {
     static final String NAME = "overlay2";
     private static final String LINK_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final int LINK_LENGTH = 8;
@@ -50,12 +50,14 @@ public final class Overlay2Driver implements StorageDriver {
     private static final String LINK = "link";
 
     private final LayerTable layers;
+    private final Path root;
     private final Path linksDir;
     private final Path emptyDir;
     private final SecureRandom random = new SecureRandom();
 
     public Overlay2Driver(Overlay2Config config) {
         Path root = config.root();
+        this.root = root;
         this.linksDir = root.resolve("l");
         this.emptyDir = root.resolve("empty");
         try {
@@ -92,6 +94,21 @@ public final class Overlay2Driver implements StorageDriver {
             Files.createDirectory(dir.resolve("work"));
             return new LayerRecord(id, parent, Optional.empty(), 0, true, Map.of(LINK, createLink(id)));
         }, this::deleteLink);
+    }
+
+    /** {@code --storage-opt}: see {@link Overlay2StorageOptions}; nothing is honoured yet, so everything is refused. */
+    @Override
+    public Optional<String> refusal(Map<String, String> options) {
+        return options.isEmpty() ? Optional.empty() : Overlay2StorageOptions.refusal(root, options);
+    }
+
+    @Override
+    public void createWritable(LayerId id, Optional<LayerId> parent, Map<String, String> options) {
+        Optional<String> refused = refusal(options);
+        if (refused.isPresent()) {
+            throw new DriverException(Kind.INVALID_ARGUMENT, NAME, "create writable layer", id.toString(), refused.get());
+        }
+        createWritable(id, parent);
     }
 
     /**

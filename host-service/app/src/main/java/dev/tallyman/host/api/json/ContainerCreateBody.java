@@ -74,11 +74,12 @@ public record ContainerCreateBody(
             List<MountBody> mounts,
             List<String> volumesFrom,
             List<String> groupAdd,
-            List<String> links) {
+            List<String> links,
+            Map<String, String> storageOpt) {
 
         public static HostConfig empty() {
             return new HostConfig("", false, false, false, List.of(), List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0,
-                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null, null);
+                    "", null, List.of(), Map.of(), null, null, Map.of(), false, null, null, null, null, null, null);
         }
     }
 

@@ -63,6 +63,7 @@ public final class CreateContainerHandler {
     /** @param options the settings beyond {@link CreateContainer}'s: log driver, --group-add */
     public String handle(CreateContainer command, dev.tallyman.audit.event.ContainerOptions options, CommandContext context) {
         LogDrivers.validate(options.logDriver());
+        StorageOptions.validate(storage, options.storageOpt());
         ContainerNetworkChoice network = networks == null ? ContainerNetworkChoice.legacy(networkMode(command.networkMode()))
                 : networks.choose(command);
         String networkMode = network.mode();
@@ -107,7 +108,8 @@ public final class CreateContainerHandler {
                 volumes.createVolumes(spec.mounts(), context);
             }
             List<LayerId> layers = imageStore.layers(Digest.parse(image.id()));
-            storage.createWritable(LayerId.of(id), layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)));
+            StorageOptions.createWritable(storage, LayerId.of(id),
+                    layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)), options.storageOpt());
         } catch (DriverException | dev.tallyman.images.ImageException | EngineException e) {
             journal.append(StreamId.container(id), ExpectedVersion.exactly(0), new ContainerCreateFailed(id, e.getMessage()), context);
             throw EngineException.system("create container " + name + ": " + e.getMessage(), e).onRecord();
