@@ -117,7 +117,13 @@ public final class CreateNetworkHandler {
             drivers.require(view.driver()).createNetwork(NetworkDrivers.specOf(view));
         } catch (DriverException | IllegalStateException e) {
             journal.append(StreamId.network(id), ExpectedVersion.any(), new NetworkCreateFailed(id, e.getMessage()), context);
-            throw EngineException.system("create network " + view.name() + ": " + e.getMessage(), e).onRecord();
+            String message = "create network " + view.name() + ": " + e.getMessage();
+            // A driver that judged the user's options (-o parent=…) answers as Docker does for bad input: 400.
+            if (e instanceof DriverException d && (d.kind() == DriverException.Kind.INVALID_ARGUMENT
+                    || d.kind() == DriverException.Kind.NOT_FOUND)) {
+                throw EngineException.invalid(message).onRecord();
+            }
+            throw EngineException.system(message, e).onRecord();
         }
         journal.append(StreamId.network(id), ExpectedVersion.any(), new NetworkCreated(id), context);
         names.networkUp(journal.projections().read(p -> p.networks().byId(id)).orElseThrow());
