@@ -46,6 +46,7 @@ class PluginIT {
     private Path oldJar;
     private Path boomJar;
     private Path snoopJar;
+    private Path probeJar;
     private final String suffix = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(2)
             .putShort((short) new java.security.SecureRandom().nextInt()).array());
     private final String parent = "tmtplg" + suffix + "p";
@@ -66,6 +67,9 @@ class PluginIT {
         boomJar = PluginJars.build(plugins.resolve("boom.jar"), SERVICE, "plg.Boom",
                 PluginJars.networkProvider("plg.Boom", "boom", "dev.tallyman.spi.SpiVersion.CURRENT",
                         "return Optional.empty();", "if (true) throw new IllegalStateException(\"boom at load\");"));
+        probeJar = PluginJars.build(plugins.resolve("probe-throws.jar"), SERVICE, "plg.Probe",
+                PluginJars.networkProvider("plg.Probe", "probenet", "dev.tallyman.spi.SpiVersion.CURRENT",
+                        "throw new IllegalStateException(\"no such kernel feature\");", ""));
         snoopJar = PluginJars.build(EXTRA.resolve("snoop.jar"), SERVICE, "plg.Snoop",
                 PluginJars.networkProvider("plg.Snoop", "snoop", "dev.tallyman.spi.SpiVersion.CURRENT",
                         PluginJars.PROBE_REACHING_FOR_THE_SERVICE, ""));
@@ -163,8 +167,11 @@ class PluginIT {
                 + SpiVersion.CURRENT;
         assertThat(warnings).contains(refusedOld);
         assertThat(warnings).contains("plugin " + boomJar + ": network driver refused: load:").contains("boom at load");
+        assertThat(warnings).contains("plugin " + probeJar + ": network driver \"probenet\" refused: probe or create:")
+                .contains("no such kernel feature");
+        assertThat(networkLine).doesNotContain("probenet");
         String log = Files.readString(tallyman.log);
-        assertThat(log).contains(refusedOld).contains("boom at load");
+        assertThat(log).contains(refusedOld).contains("boom at load").contains("no such kernel feature");
     }
 
     @Test
@@ -211,6 +218,8 @@ class PluginIT {
                 .contains("built against SPI 1.0"));
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("plugin.driver-refused SYSTEM plugins ")
                 .contains("\"jar\":\"" + boomJar + "\"").contains("boom at load"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("plugin.driver-refused SYSTEM plugins ")
+                .contains("\"jar\":\"" + probeJar + "\"").contains("no such kernel feature"));
     }
 
     @Test
