@@ -80,6 +80,24 @@ class DriverCatalogTest {
     }
 
     @Test
+    void aPluginSeesTheLibrariesItsManifestNamesAndAnotherPluginDoesNot(@TempDir Path dir) throws Exception {
+        Path lib = PluginJars.library(dir.resolve("plugins/lib/naming.jar"), "plgdep.Naming",
+                "package plgdep; public final class Naming { public static String name() { return \"libnet\"; } }");
+        String provider = PluginJars.networkProvider("plg.WithLib", "X", "dev.tallyman.spi.SpiVersion.CURRENT",
+                "return Optional.empty();", "").replace("return \"X\";", "return plgdep.Naming.name();");
+        PluginJars.build(dir.resolve("plugins/with-lib.jar"), SERVICE, "plg.WithLib", provider, List.of(lib),
+                "lib/naming.jar");
+        PluginJars.build(dir.resolve("plugins/without-lib.jar"), SERVICE, "plg.WithoutLib",
+                provider.replace("WithLib", "WithoutLib"), List.of(lib), "");
+
+        DriverCatalog catalog = load(dir.resolve("plugins"));
+
+        assertThat(catalog.names(DriverKind.NETWORK)).contains("libnet");
+        assertThat(catalog.warnings()).anySatisfy(w -> assertThat(w).contains("without-lib.jar")
+                .contains("NoClassDefFoundError").contains("plgdep/Naming"));
+    }
+
+    @Test
     void aPluginCannotTakeTheNameOfABuiltInDriver(@TempDir Path dir) throws Exception {
         PluginJars.build(dir.resolve("plugins/bridge.jar"), SERVICE, "plg.Bridge",
                 PluginJars.networkProvider("plg.Bridge", "bridge", "dev.tallyman.spi.SpiVersion.CURRENT",

@@ -28,6 +28,20 @@ public final class PluginJars {
      * @param source    the provider's Java source
      */
     public static Path build(Path jar, String service, String className, String source) throws IOException {
+        return build(jar, service, className, source, List.of(), "");
+    }
+
+    /** A jar of one class and no provider entry: a library a plugin depends on. */
+    public static Path library(Path jar, String className, String source) throws IOException {
+        return build(jar, null, className, source, List.of(), "");
+    }
+
+    /**
+     * @param classpath       jars the source compiles against besides the SPI (a plugin's own libraries)
+     * @param manifestClassPath the manifest's Class-Path, relative to the jar ("" for none)
+     */
+    public static Path build(Path jar, String service, String className, String source, List<Path> classpath,
+                             String manifestClassPath) throws IOException {
         Path work = Files.createTempDirectory("plg-jar");
         try {
             Path src = work.resolve("src/" + className.replace('.', '/') + ".java");
@@ -35,22 +49,31 @@ public final class PluginJars {
             Files.writeString(src, source);
             Path classes = Files.createDirectories(work.resolve("classes"));
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            int status = javac.run(null, null, null, "--release", "17", "-cp", spiLocation().toString(),
+            StringBuilder cp = new StringBuilder(spiLocation().toString());
+            classpath.forEach(p -> cp.append(java.io.File.pathSeparator).append(p));
+            int status = javac.run(null, null, null, "--release", "17", "-cp", cp.toString(),
                     "-d", classes.toString(), src.toString());
             if (status != 0) {
                 throw new IllegalStateException("javac failed for " + className);
             }
             Files.createDirectories(jar.getParent());
-            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out);
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            if (!manifestClassPath.isEmpty()) {
+                manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, manifestClassPath);
+            }
+            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest);
                  Stream<Path> files = Files.walk(classes)) {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                     jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString()));
                     jarOut.write(Files.readAllBytes(file));
                     jarOut.closeEntry();
                 }
-                jarOut.putNextEntry(new JarEntry("META-INF/services/" + service));
-                jarOut.write((className + "\n").getBytes(StandardCharsets.UTF_8));
-                jarOut.closeEntry();
+                if (service != null) {
+                    jarOut.putNextEntry(new JarEntry("META-INF/services/" + service));
+                    jarOut.write((className + "\n").getBytes(StandardCharsets.UTF_8));
+                    jarOut.closeEntry();
+                }
             }
             return jar;
         } finally {
