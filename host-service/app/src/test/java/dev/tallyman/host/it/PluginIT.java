@@ -47,6 +47,7 @@ class PluginIT {
     private Path boomJar;
     private Path snoopJar;
     private Path probeJar;
+    private Path volumeJar;
     private final String suffix = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(2)
             .putShort((short) new java.security.SecureRandom().nextInt()).array());
     private final String parent = "tmtplg" + suffix + "p";
@@ -70,6 +71,8 @@ class PluginIT {
         probeJar = PluginJars.build(plugins.resolve("probe-throws.jar"), SERVICE, "plg.Probe",
                 PluginJars.networkProvider("plg.Probe", "probenet", "dev.tallyman.spi.SpiVersion.CURRENT",
                         "throw new IllegalStateException(\"no such kernel feature\");", ""));
+        volumeJar = PluginJars.build(plugins.resolve("folders.jar"), "dev.tallyman.spi.volume.VolumeDriverProvider",
+                "plg.Folders", FOLDERS_VOLUME_DRIVER);
         snoopJar = PluginJars.build(EXTRA.resolve("snoop.jar"), SERVICE, "plg.Snoop",
                 PluginJars.networkProvider("plg.Snoop", "snoop", "dev.tallyman.spi.SpiVersion.CURRENT",
                         PluginJars.PROBE_REACHING_FOR_THE_SERVICE, ""));
@@ -296,6 +299,68 @@ class PluginIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
+    }
+
+    /** A volume driver plugin keeping folders under its root; option fail=… makes create refuse. */
+    private static final String FOLDERS_VOLUME_DRIVER = String.join("\n", List.of(
+            "package plg;",
+            "import dev.tallyman.spi.DriverException;",
+            "import dev.tallyman.spi.volume.*;",
+            "import java.nio.file.*;",
+            "import java.util.*;",
+            "public final class Folders implements VolumeDriverProvider {",
+            "  public String spiVersion() { return dev.tallyman.spi.SpiVersion.CURRENT; }",
+            "  public String name() { return \"plgvol\"; }",
+            "  public Optional<String> probe(Path root) { return Optional.empty(); }",
+            "  public VolumeDriver create(Path root, Map<String, String> ignored) {",
+            "    Map<String, VolumeInfo> volumes = new java.util.concurrent.ConcurrentHashMap<>();",
+            "    return new VolumeDriver() {",
+            "      public String name() { return \"plgvol\"; }",
+            "      public VolumeInfo create(VolumeSpec s) {",
+            "        if (s.options().containsKey(\"fail\")) {",
+            "          throw new DriverException(DriverException.Kind.INVALID_ARGUMENT, \"plgvol\", \"create\", s.name(),",
+            "              \"option fail asks me to refuse\");",
+            "        }",
+            "        return volumes.computeIfAbsent(s.name(), n -> {",
+            "          Path dir = root.resolve(n);",
+            "          try { Files.createDirectories(dir); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }",
+            "          return new VolumeInfo(n, dir, s.options(), java.time.Instant.now());",
+            "        });",
+            "      }",
+            "      public Optional<VolumeInfo> inspect(String n) { return Optional.ofNullable(volumes.get(n)); }",
+            "      public List<VolumeInfo> list() { return List.copyOf(volumes.values()); }",
+            "      public VolumeMount mount(String n) {",
+            "        VolumeInfo v = volumes.get(n);",
+            "        if (v == null) throw new DriverException(DriverException.Kind.NOT_FOUND, \"plgvol\", \"mount\", n, \"no such volume\");",
+            "        return new VolumeMount(v.mountpoint(), List.of());",
+            "      }",
+            "      public void remove(String n) { volumes.remove(n); }",
+            "      public long usage(String n) { return -1; }",
+            "    };",
+            "  }",
+            "}"));
+
+    @Test
+    void aVolumeDriverPluginGetsItsOptionsAndCarriesData() throws Exception {
+        assertThat(ok("info", "--format", "{{json .Plugins.Volume}}")).contains("\"local\"").contains("\"plgvol\"");
+        ok("volume", "create", "-d", "plgvol", "-o", "colour=blue", "plgv1");
+        assertThat(ok("volume", "inspect", "--format", "{{.Driver}} {{.Options.colour}}", "plgv1").trim())
+                .isEqualTo("plgvol blue");
+        ok("run", "--rm", "-v", "plgv1:/data", "busybox", "sh", "-c", "echo kept > /data/f");
+        Path mountpoint = Path.of(ok("volume", "inspect", "--format", "{{.Mountpoint}}", "plgv1").trim());
+        assertThat(Files.readString(mountpoint.resolve("f"))).isEqualTo("kept\n");
+
+        CommandResult refused = tallyman.docker("volume", "create", "-d", "plgvol", "-o", "fail=yes", "plgv2");
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.stderr()).contains("option fail asks me to refuse");
+        ok("volume", "rm", "plgv1");
+
+        List<String> uses = eventually(() -> pluginEvents().stream()
+                .filter(r -> r.startsWith("plugin.driver-used") && r.contains("\"kind\":\"volume\"")).toList(),
+                u -> u.stream().anyMatch(r -> r.contains("\"operation\":\"remove\"")));
+        assertThat(uses).anySatisfy(r -> assertThat(r).contains("\"jar\":\"" + volumeJar + "\"")
+                .contains("\"operation\":\"create\"").contains("\"object\":\"plgv1\""));
+        assertThat(uses).anySatisfy(r -> assertThat(r).contains("\"operation\":\"mount\""));
     }
 
     private List<String> pluginEvents() {
