@@ -301,6 +301,21 @@ class PluginIT {
         }
     }
 
+    @Test
+    void theStorageDriversConfiguredOptionsReachIt() throws Exception {
+        // tallyman.storage-opts goes to the storage provider's create; overlay2 takes none and says which it got.
+        TestDatabase otherDatabase = new TestDatabase();
+        TallymanProcess other = new TallymanProcess("plg-opts", otherDatabase, "overlay2")
+                .withEnv("TALLYMAN_STORAGE_OPTS", "colour=blue");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(other::start).hasMessageContaining("exited");
+            assertThat(Files.readString(other.log)).contains("overlay2: create driver").contains("unknown options [colour]");
+        } finally {
+            other.close();
+            otherDatabase.close();
+        }
+    }
+
     /** A volume driver plugin keeping folders under its root; option fail=… makes create refuse. */
     private static final String FOLDERS_VOLUME_DRIVER = String.join("\n", List.of(
             "package plg;",
