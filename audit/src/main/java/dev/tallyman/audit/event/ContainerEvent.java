@@ -326,6 +326,34 @@ public sealed interface ContainerEvent extends Event {
     record ContainerAttached(String containerId, boolean stdin) implements ContainerEvent {
     }
 
+    /**
+     * docker exec start, before the process is started in the container: who ran what, as which user. Runs beside
+     * the container's life (several at once), so it never makes the container busy.
+     */
+    @EventType("container.exec-start-requested")
+    record ContainerExecStartRequested(String containerId, String execId, java.util.List<String> command, String user,
+                                       boolean tty) implements ContainerEvent, Intent {
+        public ContainerExecStartRequested {
+            command = java.util.List.copyOf(command);
+        }
+
+        @Override
+        public java.util.List<Class<? extends Event>> outcomes() {
+            return java.util.List.of(ContainerExecStarted.class, ContainerExecStartFailed.class);
+        }
+
+        @Override
+        public Event interrupted(String reason) {
+            return new ContainerExecStartFailed(containerId, execId, reason);
+        }
+    }
+
+    /** The exec's process could not be started; {@code exec-died} follows with the code the caller saw. */
+    @EventType("container.exec-start-failed")
+    record ContainerExecStartFailed(String containerId, String execId, String reason) implements ContainerEvent {
+    }
+
+    /** The exec's process runs (appended once it does, after its {@code exec-start-requested}). */
     @EventType("container.exec-started")
     record ContainerExecStarted(String containerId, String execId, java.util.List<String> command, String user, boolean tty)
             implements ContainerEvent {

@@ -68,7 +68,27 @@ public record StreamId(String value) {
         return of("registry", host.isEmpty() ? "_" : host.replaceAll("[^a-zA-Z0-9_.:-]", "_"));
     }
 
+    /**
+     * One image's stream, named by its id without the algorithm ({@code image-3f2a…}): what is done to an image
+     * that exists (tag, untag, push, delete).
+     */
+    public static StreamId image(String imageId) {
+        return of("image", imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId);
+    }
+
+    /**
+     * The stream of one request that makes images ({@code pull-<correlation id>}, {@code import-…}, {@code load-…},
+     * {@code commit-…}, {@code save-…}): the image's id is known only at its end, so the request's intent, its
+     * outcome and the names it gave are kept together here, apart from every other request's.
+     */
+    public static StreamId request(String kind, java.util.UUID correlationId) {
+        return of(kind, correlationId.toString());
+    }
+
+    /** Every image's events, in stores written before images had a stream each: read, never appended to. */
     public static final StreamId IMAGES = new StreamId("images");
+    /** What the reconciler did to the machine on its own account (orphans removed). */
+    public static final StreamId RECONCILE = new StreamId("reconcile");
     public static final StreamId REFUSALS = new StreamId("refusals");
     /** Snapshots of the projections taken and refused (issue 10). */
     public static final StreamId SNAPSHOTS = new StreamId("snapshots");

@@ -61,6 +61,7 @@ public final class Journal {
         } catch (WrongExpectedVersionException e) {
             throw new VersionConflict(e);
         }
+        CrashPoint.after(recorded);
         track(stream, recorded);
         return recorded;
     }
@@ -124,6 +125,19 @@ public final class Journal {
                         && o.intent().outcomes().contains(r.event().getClass()));
             }
         }
+    }
+
+    /**
+     * Whether a command running now has an intent open in this stream: the periodic reconciler leaves such a
+     * stream alone, since the command will append the outcome itself.
+     */
+    public boolean running(StreamId stream) {
+        for (OpenIntent o : open) {
+            if (o.stream().equals(stream)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An intent of a running command, still waiting for its outcome. */

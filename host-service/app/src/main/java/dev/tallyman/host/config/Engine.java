@@ -39,6 +39,7 @@ import dev.tallyman.host.commands.images.TagImageHandler;
 import dev.tallyman.host.projections.ContainerWaits;
 import dev.tallyman.host.projections.Projections;
 import dev.tallyman.host.reconcile.BootReconciler;
+import dev.tallyman.host.reconcile.PeriodicReconciler;
 import dev.tallyman.host.runtime.ContainerLauncher;
 import dev.tallyman.images.archive.ImageImporter;
 import dev.tallyman.images.store.ContentStore;
@@ -90,6 +91,7 @@ public class Engine {
 
     private JdbcEventStore store;
     private Closeable exitWatch;
+    private PeriodicReconciler periodicReconciler;
     private ContainerExitRecorder exitRecorder;
     private RestartPolicies restartPolicies;
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
@@ -162,11 +164,14 @@ public class Engine {
                 .forEach(c -> volumeMounter.adopt(c.id(), c.spec()));
 
         exitWatch = runtime.watchExits(exitRecorder::exited);
-        new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock).run();
+        BootReconciler reconciler = new BootReconciler(journal, runtime, launcher, storage, imageStore, exitRecorder, clock);
+        reconciler.run();
         net.reconcile();
         new VolumeReconciler(journal, volumeDrivers, volumeMounter).run();
         projections.read(p -> java.util.List.copyOf(p.containers().all())).forEach(restartPolicies::atBoot);
         new dev.tallyman.host.commands.containers.HealthMonitor(journal, finder, runtime).resumeAtBoot();
+        periodicReconciler = new PeriodicReconciler(journal, reconciler, runtime, clock, config.reconcileGrace());
+        periodicReconciler.start(config.reconcileEvery());
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new Jdk8Module())
@@ -231,6 +236,9 @@ public class Engine {
     /** Containers keep running; only Tallyman's own watchers and connections stop. */
     void stopping(@Observes ShutdownEvent event) {
         try {
+            if (periodicReconciler != null) {
+                periodicReconciler.close();
+            }
             if (exitWatch != null) {
                 exitWatch.close();
             }

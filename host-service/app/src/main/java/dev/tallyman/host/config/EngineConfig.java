@@ -54,6 +54,17 @@ public interface EngineConfig {
     @io.smallrye.config.WithDefault("50000")
     long snapshotEveryEvents();
 
+    /** How often the periodic reconciler looks for intents left open and runc containers nobody owns. */
+    @io.smallrye.config.WithDefault("60s")
+    java.time.Duration reconcileEvery();
+
+    /**
+     * How old an open intent must be, with no command running it, before the periodic reconciler closes it:
+     * longer than any background step between an intent and its outcome.
+     */
+    @io.smallrye.config.WithDefault("120s")
+    java.time.Duration reconcileGrace();
+
     /** Networks: the default bridge and where subnets come from. */
     Network network();
 

@@ -105,6 +105,7 @@ public final class ContainerProjection {
             put(view.withRestart(e.attempt(), version));
         } else if (event instanceof ContainerExported || event instanceof ContainerCopiedIn
                 || event instanceof ContainerExecStarted || event instanceof ContainerExecDied
+                || event instanceof ContainerEvent.ContainerExecStartFailed
                 || event instanceof ContainerExecCreated || event instanceof ContainerAttached
                 || OpenSideIntents.isSide(event)
                 || event instanceof ContainerEvent.ContainerCopiedOut || event instanceof ContainerEvent.ContainerCopyFailed

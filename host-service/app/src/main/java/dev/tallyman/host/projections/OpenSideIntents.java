@@ -11,13 +11,13 @@ import java.util.Set;
 
 /**
  * The intents of a container that run beside its life rather than change it (copies in and out, export,
- * terminal resizes): several may be open at once and none blocks a start or a stop, so they are kept here
+ * terminal resizes, exec starts): several may be open at once and none blocks a start or a stop, so they are kept here
  * instead of in the container's one pending intent. The boot reconciler closes what a crash left open.
  */
 public final class OpenSideIntents {
     private static final Set<Class<?>> SIDE = Set.of(ContainerEvent.ContainerCopyInRequested.class,
             ContainerEvent.ContainerCopyOutRequested.class, ContainerEvent.ContainerExportRequested.class,
-            ContainerEvent.ContainerResizeRequested.class);
+            ContainerEvent.ContainerResizeRequested.class, ContainerEvent.ContainerExecStartRequested.class);
 
     // Plain strings only: the state goes into snapshots as it is (SnapshotFormat).
     /** Container id → correlation ids of its side intents without an outcome yet. */

@@ -28,6 +28,7 @@ public final class Projections {
     private final HealthProjection health = new HealthProjection();
     private final OpenSideIntents sideIntents = new OpenSideIntents();
     private final OpenLogins logins = new OpenLogins();
+    private final OpenIntentLedger openIntents = new OpenIntentLedger();
     // transient: not state, so neither a snapshot (SnapshotFormat) nor a copy of the projections carries it
     private final transient List<Consumer<RecordedEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long position;
@@ -63,13 +64,15 @@ public final class Projections {
             // Login attempts change no object Docker's API shows; only an attempt cut short is kept.
             logins.apply(recorded, e);
         } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent
-                || event instanceof dev.tallyman.audit.event.PluginEvent) {
+                || event instanceof dev.tallyman.audit.event.PluginEvent
+                || event instanceof dev.tallyman.audit.event.ReconcileEvent) {
             // A refusal changed nothing; it is on the record for the audit trail only. A snapshot taken or
             // refused is about the projections, not part of what they show. Plugin events say which driver code
             // ran; the drivers in use are what the service loaded at this boot, not a projection.
         } else {
             throw new IllegalStateException("no projection case for " + event.getClass().getSimpleName());
         }
+        openIntents.apply(recorded);
         position = recorded.position();
         headHash = recorded.hash();
         listeners.forEach(l -> l.accept(recorded));
@@ -87,6 +90,11 @@ public final class Projections {
     /** Copies, exports and resizes still open, by container (the boot reconciler closes them). */
     public OpenSideIntents sideIntents() {
         return sideIntents;
+    }
+
+    /** Every intent without an outcome yet, of every stream (the reconcilers close them). */
+    public OpenIntentLedger openIntents() {
+        return openIntents;
     }
 
     /** docker login attempts without an outcome, by registry. */

@@ -11,10 +11,14 @@ import dev.tallyman.audit.event.ContainerEvent.ContainerRemoved;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStartRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerStarted;
 import dev.tallyman.audit.event.Event;
+import dev.tallyman.audit.event.ImageEvent;
 import dev.tallyman.audit.event.ImageEvent.ImageDeleteFailed;
 import dev.tallyman.audit.event.ImageEvent.ImageDeleteRequested;
 import dev.tallyman.audit.event.ImageEvent.ImageDeleted;
 import dev.tallyman.audit.event.Intent;
+import dev.tallyman.audit.event.ReconcileEvent.LeftoverLayerRemoved;
+import dev.tallyman.audit.event.ReconcileEvent.OrphanContainerRemoved;
+import dev.tallyman.audit.event.ReconcileEvent.OrphanMountRemoved;
 import dev.tallyman.audit.store.ExpectedVersion;
 import dev.tallyman.audit.store.StreamId;
 import dev.tallyman.host.commands.CommandContext;
@@ -22,6 +26,7 @@ import dev.tallyman.host.commands.Journal;
 import dev.tallyman.host.commands.containers.ContainerExitRecorder;
 import dev.tallyman.host.projections.ContainerState;
 import dev.tallyman.host.projections.ContainerView;
+import dev.tallyman.host.projections.OpenIntentLedger;
 import dev.tallyman.host.projections.OpenSideIntents;
 import dev.tallyman.host.projections.ImageView;
 import dev.tallyman.host.runtime.ContainerLauncher;
@@ -168,7 +173,11 @@ public final class BootReconciler {
     private Optional<Event> closeContainerIntent(ContainerView c, Intent intent, boolean alive, Optional<RuncState> state,
                                                  CommandContext context) {
         if (intent instanceof ContainerCreateRequested) {
-            storage.remove(LayerId.of(c.id()));
+            if (storage.inspect(LayerId.of(c.id())).isPresent()) {
+                storage.remove(LayerId.of(c.id()));
+                journal.append(StreamId.RECONCILE, ExpectedVersion.any(), new LeftoverLayerRemoved(c.id(),
+                        "its create was interrupted before the container was made"), context);
+            }
         } else if (intent instanceof ContainerStartRequested) {
             if (alive) {
                 exits.started(c.id(), context.correlationId());
@@ -194,17 +203,25 @@ public final class BootReconciler {
     }
 
     /**
-     * Every image intent left open (several may be: pulls run side by side) gets its outcome. A delete whose
-     * image is still in the store is finished, since its names are already gone with its intent.
+     * Every image intent left open (several may be: pulls run side by side, each in its request's stream) gets
+     * its outcome. A delete whose image is still in the store is finished, since its names are already gone with
+     * its intent.
      */
     private void reconcileImages(CommandContext context) {
-        for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(StreamId.IMAGES))) {
-            CommandContext closing = new CommandContext(context.actor(), open.correlationId());
-            Event outcome = open.intent().interrupted(INTERRUPTED);
-            if (open.intent() instanceof ImageDeleteRequested delete) {
-                outcome = finishDelete(delete);
+        Set<StreamId> streams = new java.util.LinkedHashSet<>();
+        for (OpenIntentLedger.Entry entry : journal.projections().read(p -> p.openIntents().all())) {
+            streams.add(new StreamId(entry.stream()));
+        }
+        for (StreamId stream : streams) {
+            for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
+                if (!(open.intent() instanceof ImageEvent)) {
+                    continue;
+                }
+                CommandContext closing = new CommandContext(context.actor(), open.correlationId());
+                Event outcome = open.intent() instanceof ImageDeleteRequested delete
+                        ? finishDelete(delete) : open.intent().interrupted(INTERRUPTED);
+                journal.append(stream, ExpectedVersion.any(), outcome, closing);
             }
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, closing);
         }
     }
 
@@ -231,13 +248,7 @@ public final class BootReconciler {
         Set<String> known = new HashSet<>(journal.projections().read(p -> p.containers().all().stream().map(ContainerView::id).toList()));
         for (String id : runtime.list()) {
             if (!known.contains(id)) {
-                LOG.warnf("reconcile: removing runc container %s that no container on the record owns", id);
-                try {
-                    runtime.kill(id, 9, true);
-                } catch (RuntimeException e) {
-                    // Already stopped.
-                }
-                runtime.delete(id, true);
+                removeOrphanContainer(id, "no container on the record owns it");
             }
         }
         Path bundles = launcher.bundle("x").getParent();
@@ -249,11 +260,52 @@ public final class BootReconciler {
                     if (!running && Files.isDirectory(dir.resolve("rootfs")) && Mounts.isMountPoint(dir.resolve("rootfs"))) {
                         LOG.warnf("reconcile: unmounting rootfs of container %s, which is not running", id);
                         Mounts.unmount(dir.resolve("rootfs"));
+                        journal.append(StreamId.RECONCILE, ExpectedVersion.any(), new OrphanMountRemoved(id,
+                                dir.resolve("rootfs").toString(), "the container is not running"), CommandContext.system("reconcile"));
                     }
                 }
             } catch (java.io.IOException e) {
                 LOG.warnf("reconcile: list bundles: %s", e.getMessage());
             }
+        }
+    }
+
+    /** Kills and deletes a runc container the record does not own, and says so on the record. */
+    void removeOrphanContainer(String id, String reason) {
+        LOG.warnf("reconcile: removing runc container %s: %s", id, reason);
+        try {
+            runtime.kill(id, 9, true);
+        } catch (RuntimeException e) {
+            // Already stopped.
+        }
+        runtime.delete(id, true);
+        journal.append(StreamId.RECONCILE, ExpectedVersion.any(), new OrphanContainerRemoved(id, reason),
+                CommandContext.system("reconcile"));
+    }
+
+    /**
+     * For the periodic pass: settles one container whose newest intent stayed open with no command running it,
+     * as a boot would (the machine decides the outcome), together with its side intents.
+     */
+    void reconcileContainer(String containerId, String reason) {
+        CommandContext context = CommandContext.system("reconcile");
+        Optional<ContainerView> c = journal.projections().read(p -> p.containers().byId(containerId));
+        if (c.isPresent()) {
+            reconcile(c.get(), context);
+        }
+        closeEveryOpen(StreamId.container(containerId), reason);
+    }
+
+    /**
+     * For the periodic pass: closes every open intent of a stream that is not a container's. An image delete is
+     * finished as at boot; anything else is closed with its failure, naming why.
+     */
+    void closeEveryOpen(StreamId stream, String reason) {
+        for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
+            CommandContext closing = new CommandContext(CommandContext.system("reconcile").actor(), open.correlationId());
+            Event outcome = open.intent() instanceof ImageDeleteRequested delete
+                    ? finishDelete(delete) : open.intent().interrupted(reason);
+            journal.append(stream, ExpectedVersion.any(), outcome, closing);
         }
     }
 }

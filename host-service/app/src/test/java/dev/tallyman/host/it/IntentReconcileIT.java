@@ -199,7 +199,9 @@ class IntentReconcileIT {
                 List.of(create, created, new ContainerEvent.ContainerCopyInRequested("x", "/tmp")),
                 List.of(create, created, new ContainerEvent.ContainerCopyOutRequested("x", "/etc/hostname")),
                 List.of(create, created, new ContainerEvent.ContainerExportRequested("x")),
-                List.of(create, created, start, started, new ContainerEvent.ContainerResizeRequested("x", "", 24, 80)));
+                List.of(create, created, start, started, new ContainerEvent.ContainerResizeRequested("x", "", 24, 80)),
+                List.of(create, created, start, started,
+                        new ContainerEvent.ContainerExecStartRequested("x", "e".repeat(64), List.of("true"), "", false)));
     }
 
     private static Event withId(Event e, String id) {
@@ -233,6 +235,8 @@ class IntentReconcileIT {
             return new ContainerEvent.ContainerCopyOutRequested(id, c.path());
         } else if (e instanceof ContainerEvent.ContainerExportRequested) {
             return new ContainerEvent.ContainerExportRequested(id);
+        } else if (e instanceof ContainerEvent.ContainerExecStartRequested x) {
+            return new ContainerEvent.ContainerExecStartRequested(id, x.execId(), x.command(), x.user(), x.tty());
         } else if (e instanceof ContainerEvent.ContainerResizeRequested r) {
             return new ContainerEvent.ContainerResizeRequested(id, r.execId(), r.height(), r.width());
         }

@@ -42,6 +42,23 @@ public final class TallymanProcess implements AutoCloseable {
         return this;
     }
 
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for the service to end by itself (a crash a test asked for) and answers its exit code. */
+    public int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("tallyman still running after " + limit + "; see " + log.toAbsolutePath());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public String dockerHost() {
         return "unix://" + socket;
     }

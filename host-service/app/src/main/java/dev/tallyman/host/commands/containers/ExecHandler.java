@@ -1,6 +1,8 @@
 package dev.tallyman.host.commands.containers;
 
 import dev.tallyman.audit.event.ContainerEvent.ContainerExecDied;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExecStartFailed;
+import dev.tallyman.audit.event.ContainerEvent.ContainerExecStartRequested;
 import dev.tallyman.audit.event.ContainerEvent.ContainerExecStarted;
 import dev.tallyman.audit.event.ContainerEvent.ContainerResizeFailed;
 import dev.tallyman.audit.event.ContainerEvent.ContainerResizeRequested;
@@ -75,20 +77,28 @@ public final class ExecHandler {
                 .orElseThrow(() -> EngineException.conflict("container " + instance.containerId + " is not running"));
         ExecSpec spec = new ExecSpec(instance.command, instance.env, instance.user, instance.workingDir, instance.tty,
                 instance.attachStdin && !detach, detach);
-        journal.append(StreamId.container(c.id()), ExpectedVersion.any(),
-                new ContainerExecStarted(c.id(), instance.id, instance.command, instance.user, instance.tty), context);
+        StreamId stream = StreamId.container(c.id());
+        journal.append(stream, ExpectedVersion.any(), new ContainerExecStartRequested(c.id(), instance.id,
+                instance.command, instance.user, instance.tty), context);
+        ExecProcess process;
         try {
-            ExecProcess process = runtime.exec(c.id(), instance.id, spec);
-            instance.pid = process.pid();
-            instance.running = true;
-            return process;
+            process = runtime.exec(c.id(), instance.id, spec);
         } catch (ExecStartException e) {
+            journal.append(stream, ExpectedVersion.any(), new ContainerExecStartFailed(c.id(), instance.id,
+                    String.valueOf(e.getMessage())), context);
             finished(instance, e.exitCode(), context);
             throw e;
         } catch (ContainerRuntimeException e) {
+            journal.append(stream, ExpectedVersion.any(), new ContainerExecStartFailed(c.id(), instance.id,
+                    String.valueOf(e.getMessage())), context);
             finished(instance, 126, context);
             throw EngineException.system("exec in container " + c.id() + ": " + e.getMessage(), e).onRecord();
         }
+        instance.pid = process.pid();
+        instance.running = true;
+        journal.append(stream, ExpectedVersion.any(),
+                new ContainerExecStarted(c.id(), instance.id, instance.command, instance.user, instance.tty), context);
+        return process;
     }
 
     /** Waits for the exit code conmon writes and puts it on the record. */

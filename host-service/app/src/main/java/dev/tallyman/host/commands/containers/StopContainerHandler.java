@@ -22,6 +22,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StopContainerHandler {
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
+    private static final String START_REQUESTED = "container.start-requested";
+    /** Longest wait for a start already under way (a restart by policy) before stopping what it made. */
+    private static final java.time.Duration START_WAIT = java.time.Duration.ofSeconds(30);
 
     private final Journal journal;
     private final ContainerFinder finder;
@@ -36,18 +39,41 @@ public final class StopContainerHandler {
     }
 
     /**
+     * A restart by policy may be starting the container right now: the stop waits for that start's outcome and
+     * then stops what it made, as Docker's does, instead of answering "already stopped" to a container that is
+     * about to run.
+     */
+    private ContainerView afterStartInFlight(ContainerView view) {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        ContainerView now = view;
+        while (now.pendingIntent().equals(START_REQUESTED) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = finder.byId(view.id()).orElse(now);
+        }
+        return now;
+    }
+
+    /**
      * @param timeoutSeconds seconds before SIGKILL; empty for the container's --stop-timeout, else 10
      * @param signalText the first signal; empty for the container's stop signal (its own or its image's), else SIGTERM
      */
     public void handle(String reference, java.util.Optional<Integer> timeoutSeconds, String signalText, CommandContext context) {
         Projections projections = journal.projections();
-        ContainerView view = finder.require(reference);
+        ContainerView view = afterStartInFlight(finder.require(reference));
         String stopSignal = signalText != null && !signalText.isEmpty() ? signalText
                 : view.spec().stopSignal().isEmpty() ? "TERM" : view.spec().stopSignal();
         int signal = Signals.parse(stopSignal);
         int timeout = timeoutSeconds.orElse(view.spec().stopTimeout() >= 0 ? view.spec().stopTimeout() : DEFAULT_TIMEOUT_SECONDS);
-        if (view.state() == dev.tallyman.host.projections.ContainerState.RESTARTING) {
-            // Waiting for its restart: stopping means the restart never happens.
+        boolean restartComing = view.state() == dev.tallyman.host.projections.ContainerState.EXITED
+                && RestartPolicies.wantsRestart(view, view.exitCode());
+        if (view.state() == dev.tallyman.host.projections.ContainerState.RESTARTING || restartComing) {
+            // Waiting for its restart (or its death is recorded and the restart about to be scheduled): stopping
+            // means the restart never happens.
             journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopRequested(view.id(), timeout), context);
             journal.append(StreamId.container(view.id()), ExpectedVersion.any(), new ContainerStopped(view.id()), context);
             return;

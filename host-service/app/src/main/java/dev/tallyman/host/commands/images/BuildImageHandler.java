@@ -251,13 +251,13 @@ public final class BuildImageHandler {
         return id;
     }
 
-    /** Appends the images made so far, and then {@code more} (tags), in one append to the images stream. */
+    /** Appends the images made so far, and then {@code more} (tags), in one append to the build's stream. */
     private void flushImages(Run run, List<Event> more) {
         List<Event> events = new ArrayList<>(run.pendingImages);
         events.addAll(more);
         run.pendingImages.clear();
         if (!events.isEmpty()) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), events, run.context);
+            journal.append(StreamId.of("build", run.buildId), ExpectedVersion.any(), events, run.context);
         }
     }
 

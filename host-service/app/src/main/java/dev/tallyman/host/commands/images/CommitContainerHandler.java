@@ -67,14 +67,15 @@ public final class CommitContainerHandler {
         Digest parent = Digest.parse(container.spec().imageId());
         ContainerConfig own = configOf(container.spec(), images.config(parent).config());
         ContainerConfig config = overrides.map(o -> o.applyTo(own)).orElse(own);
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+        StreamId stream = StreamId.request("commit", context.correlationId());
+        journal.append(stream, ExpectedVersion.any(),
                 new ImageCommitRequested(container.id(), reference.map(ImageReference::toString).orElse("")), context);
         boolean pauseNow = pause && container.state() == ContainerState.RUNNING;
         if (pauseNow) {
             try {
                 pauses.pause(container.id(), context);
             } catch (RuntimeException e) {
-                journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+                journal.append(stream, ExpectedVersion.any(),
                         new ImageCommitFailed(container.id(), String.valueOf(e.getMessage())), context);
                 throw e instanceof EngineException engine ? engine : ImageFailures.toEngine(e);
             }
@@ -84,7 +85,7 @@ public final class CommitContainerHandler {
             image = committer.commit(driver, LayerId.of(container.id()), parent,
                     new CommitOptions(author, comment, changes, Optional.of(config), pause));
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+            journal.append(stream, ExpectedVersion.any(),
                     new ImageCommitFailed(container.id(), String.valueOf(e.getMessage())), context);
             throw ImageFailures.toEngine(e).onRecord();
         } finally {
@@ -97,7 +98,7 @@ public final class CommitContainerHandler {
         outcome.add(new ImageCommitted(id, container.id(), image.diffIds().stream().map(Digest::toString).toList(),
                 image.sizeBytes(), image.created(), author == null ? "" : author, comment == null ? "" : comment));
         reference.ifPresent(r -> outcome.add(new ImageTagged(id, r.toString())));
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, context);
+        journal.append(stream, ExpectedVersion.any(), outcome, context);
         return image;
     }
 

@@ -45,12 +45,12 @@ public final class ImportImageHandler {
     public Digest handle(InputStream tar, Optional<ImageReference> reference, String source, List<String> changes,
                          String message, CommandContext context) {
         String name = reference.map(ImageReference::toString).orElse("");
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageImportRequested(source, name, message), context);
+        journal.append(StreamId.request("import", context.correlationId()), ExpectedVersion.any(), new ImageImportRequested(source, name, message), context);
         ImportedImage imported;
         try {
             imported = importer.importImage(tar, changes, message);
         } catch (ImageException | dev.tallyman.spi.DriverException | java.io.UncheckedIOException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageImportFailed(name, e.getMessage()), context);
+            journal.append(StreamId.request("import", context.correlationId()), ExpectedVersion.any(), new ImageImportFailed(name, e.getMessage()), context);
             boolean userFault = e instanceof ImageException ie && ie.kind() == ImageException.Kind.INVALID_PARAMETER;
             throw (userFault ? EngineException.invalid(e.getMessage()) : EngineException.system(e.getMessage(), e)).onRecord();
         }
@@ -58,7 +58,7 @@ public final class ImportImageHandler {
         outcome.add(new ImageImported(imported.imageId().toString(),
                 imported.diffIds().stream().map(Digest::toString).toList(), imported.sizeBytes(), imported.created()));
         reference.ifPresent(r -> outcome.add(new ImageTagged(imported.imageId().toString(), r.toString())));
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, context);
+        journal.append(StreamId.request("import", context.correlationId()), ExpectedVersion.any(), outcome, context);
         return imported.imageId();
     }
 }

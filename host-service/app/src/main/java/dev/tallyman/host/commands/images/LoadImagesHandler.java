@@ -34,12 +34,12 @@ public final class LoadImagesHandler {
 
     /** @param source "-" for the request body (what docker load -i and stdin both send) */
     public List<LoadedImage> handle(InputStream archive, String source, LoadProgress progress, CommandContext context) {
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageLoadRequested(source), context);
+        journal.append(StreamId.request("load", context.correlationId()), ExpectedVersion.any(), new ImageLoadRequested(source), context);
         List<LoadedImage> loaded;
         try {
             loaded = loader.load(archive, progress);
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageLoadFailed(String.valueOf(e.getMessage())), context);
+            journal.append(StreamId.request("load", context.correlationId()), ExpectedVersion.any(), new ImageLoadFailed(String.valueOf(e.getMessage())), context);
             throw ImageFailures.toEngine(e).onRecord();
         }
         List<Event> outcome = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class LoadImagesHandler {
             }
         }
         if (!outcome.isEmpty()) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, context);
+            journal.append(StreamId.request("load", context.correlationId()), ExpectedVersion.any(), outcome, context);
         }
         return loaded;
     }

@@ -59,12 +59,13 @@ public final class PullImageHandler {
     public PulledImage handle(ImageReference reference, Optional<RegistryCredentials> credentials,
                               ProgressListener progress, CommandContext context) {
         String normalized = reference.toString();
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagePullRequested(normalized, registryOf(reference)), context);
+        StreamId stream = StreamId.request("pull", context.correlationId());
+        journal.append(stream, ExpectedVersion.any(), new ImagePullRequested(normalized, registryOf(reference)), context);
         PulledImage pulled;
         try {
             pulled = puller.pull(reference, credentials, progress);
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagePullFailed(normalized, String.valueOf(e.getMessage())), context);
+            journal.append(stream, ExpectedVersion.any(), new ImagePullFailed(normalized, String.valueOf(e.getMessage())), context);
             throw ImageFailures.toEngine(e).onRecord();
         }
         String imageId = pulled.imageId().toString();
@@ -80,7 +81,7 @@ public final class PullImageHandler {
                 outcome.add(new ImageTagged(imageId, normalized));
             }
         }
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), outcome, context);
+        journal.append(stream, ExpectedVersion.any(), outcome, context);
         return pulled;
     }
 

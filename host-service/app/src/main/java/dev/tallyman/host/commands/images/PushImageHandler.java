@@ -68,18 +68,18 @@ public final class PushImageHandler {
     public PushedImage push(ImageReference reference, ImageView image, Optional<RegistryCredentials> credentials,
                             ProgressListener progress, CommandContext context) {
         String normalized = reference.toString();
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagePushRequested(image.id(), normalized), context);
+        journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImagePushRequested(image.id(), normalized), context);
         PushedImage pushed;
         try {
             pushed = pusher.push(reference, Digest.parse(image.id()), credentials, progress);
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(),
+            journal.append(StreamId.image(image.id()), ExpectedVersion.any(),
                     new ImagePushFailed(image.id(), normalized, String.valueOf(e.getMessage())), context);
             throw ImageFailures.toEngine(e).onRecord();
         }
         String repoDigest = new ImageReference(reference.domain(), reference.path(), Optional.empty(),
                 Optional.of(pushed.manifestDigest())).familiar();
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagePushed(image.id(), normalized, repoDigest), context);
+        journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImagePushed(image.id(), normalized, repoDigest), context);
         return pushed;
     }
 }

@@ -90,12 +90,12 @@ public final class RemoveImageHandler {
             if (!users.isEmpty()) {
                 // Forced while stopped containers use it: Docker keeps the image, only its names go.
                 if (!untags.isEmpty()) {
-                    journal.append(StreamId.IMAGES, ExpectedVersion.any(), untags, context);
+                    journal.append(StreamId.image(image.id()), ExpectedVersion.any(), untags, context);
                 }
                 return Optional.empty();
             }
             untags.add(new ImageDeleteRequested(image.id(), force));
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), untags, context);
+            journal.append(StreamId.image(image.id()), ExpectedVersion.any(), untags, context);
             return Optional.of(image);
         } });
         if (toDelete.isEmpty()) {
@@ -110,10 +110,10 @@ public final class RemoveImageHandler {
                     .forEach(other -> stillUsed.addAll(store.layers(Digest.parse(other.id()))));
             removedLayers = store.delete(Digest.parse(image.id()), stillUsed);
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleteFailed(image.id(), e.getMessage()), context);
+            journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImageDeleteFailed(image.id(), e.getMessage()), context);
             throw EngineException.system("delete image " + typed + ": " + e.getMessage(), e).onRecord();
         }
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageDeleted(image.id()), context);
+        journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImageDeleted(image.id()), context);
         answer.add(Map.of("Deleted", image.id()));
         // Docker lists each layer that went with the image by its chain id, top first.
         removedLayers.forEach(layer -> answer.add(Map.of("Deleted", "sha256:" + layer.value())));
@@ -148,7 +148,7 @@ public final class RemoveImageHandler {
             imageId = image.id();
             name = byName.get();
             removing.computeIfAbsent(imageId, k -> new HashSet<>()).add(name);
-            queued = journal.appendQueued(StreamId.IMAGES, ExpectedVersion.any(), new ImageUntagged(imageId, name), context);
+            queued = journal.appendQueued(StreamId.image(imageId), ExpectedVersion.any(), new ImageUntagged(imageId, name), context);
         }
         try {
             Journal.await(queued);
@@ -165,7 +165,7 @@ public final class RemoveImageHandler {
     }
 
     private void untag(ImageView image, String name, CommandContext context, List<Map<String, String>> answer) {
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageUntagged(image.id(), name), context);
+        journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImageUntagged(image.id(), name), context);
         answer.add(Map.of("Untagged", ImageLookup.familiar(name)));
     }
 

@@ -88,16 +88,16 @@ public final class SaveImagesHandler {
         List<String> names = requests.stream().flatMap(r -> r.tags().isEmpty() ? java.util.stream.Stream.of(r.imageId().toString())
                 : r.tags().stream().map(ImageReference::toString)).distinct().toList();
         // Data leaving the host is on the record before its first byte, as cp out and export are.
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagesSaveRequested(names), context);
+        journal.append(StreamId.request("save", context.correlationId()), ExpectedVersion.any(), new ImagesSaveRequested(names), context);
         try {
             saver.save(requests, out);
         } catch (RuntimeException e) {
-            journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagesSaveFailed(names,
+            journal.append(StreamId.request("save", context.correlationId()), ExpectedVersion.any(), new ImagesSaveFailed(names,
                     String.valueOf(e.getMessage())), context);
             throw ImageFailures.toEngine(e).onRecord();
         }
         List<String> ids = requests.stream().map(r -> r.imageId().toString()).distinct().toList();
         List<String> references = requests.stream().flatMap(r -> r.tags().stream()).map(ImageReference::toString).distinct().toList();
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImagesSaved(ids, references), context);
+        journal.append(StreamId.request("save", context.correlationId()), ExpectedVersion.any(), new ImagesSaved(ids, references), context);
     }
 }

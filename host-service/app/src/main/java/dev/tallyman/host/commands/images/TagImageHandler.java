@@ -24,6 +24,6 @@ public final class TagImageHandler {
         if (target.digest().isPresent()) {
             throw dev.tallyman.host.commands.EngineException.invalid("refusing to create a tag with a digest reference");
         }
-        journal.append(StreamId.IMAGES, ExpectedVersion.any(), new ImageTagged(image.id(), target.toString()), context);
+        journal.append(StreamId.image(image.id()), ExpectedVersion.any(), new ImageTagged(image.id(), target.toString()), context);
     }
 }
