@@ -125,7 +125,7 @@ public final class ImageApi {
             row.put("Created", image.created().getEpochSecond());
             row.put("Size", image.sizeBytes());
             row.put("SharedSize", -1);
-            row.put("VirtualSize", image.sizeBytes());
+            ImageFieldsByVersion.putVirtualSize(row, request.version(), image.sizeBytes());
             row.put("Labels", labelsOf(image));
             row.put("Containers", containersPerImage.getOrDefault(image.id(), 0L));
             rows.add(row);
@@ -158,7 +158,8 @@ public final class ImageApi {
         m.put("Architecture", config.architecture());
         m.put("Os", config.os());
         m.put("Size", image.sizeBytes());
-        m.put("VirtualSize", image.sizeBytes());
+        ImageFieldsByVersion.putVirtualSize(m, request.version(), image.sizeBytes());
+        ImageFieldsByVersion.putBuildContainer(m);
         m.put("GraphDriver", Map.of("Name", store.driver().name(), "Data", Map.of()));
         m.put("RootFS", Map.of("Type", "layers", "Layers", config.diffIds().stream().map(Digest::toString).toList()));
         m.put("Metadata", Map.of("LastTagTime", DockerTime.ZERO));

@@ -36,6 +36,13 @@ class ClientCompatibilityIT extends ContainerItSupport {
                 assertThat(r.stdout()).as("v1." + minor + path).endsWith("\n200");
             }
         }
+        // Fields that left in later versions are still there for the clients that asked for an older one.
+        assertThat(tallyman.api("GET", "/v1.43/images/busybox/json", null).stdout()).contains("\"VirtualSize\":");
+        assertThat(tallyman.api("GET", "/v1.44/images/busybox/json", null).stdout()).doesNotContain("\"VirtualSize\":")
+                .contains("\"ContainerConfig\":");
+        assertThat(tallyman.api("GET", "/v1.43/images/json", null).stdout()).contains("\"VirtualSize\":");
+        assertThat(tallyman.api("GET", "/v1.50/images/json", null).stdout()).doesNotContain("\"VirtualSize\":");
+        assertThat(tallyman.api("GET", "/v1.41/containers/json", null).stdout()).endsWith("\n200");
         CommandResult tooNew = tallyman.api("GET", "/v1.51/version", null);
         assertThat(tooNew.stdout()).isEqualTo(
                 "{\"message\":\"client version 1.51 is too new. Maximum supported API version is 1.50\"}\n400");

@@ -44,6 +44,11 @@ class ComposeIT extends ContainerItSupport {
             assertThat(compose(dir, "run", "--rm", "web", "cat", "/data/greeting").stdout()).isEqualTo("hello\n");
             assertThat(ok("ps", "-a", "--format", "{{.Names}}").trim()).as("run --rm leaves nothing").isEqualTo("clitest_web_1");
 
+            // Recreating reads the image's ContainerConfig (compose 1.29 fails on Docker 25+ for want of it); the volume stays.
+            CommandResult recreated = compose(dir, "up", "-d", "--force-recreate");
+            assertThat(recreated.stderr()).contains("Recreating clitest_web_1 ... done");
+            assertThat(compose(dir, "exec", "-T", "web", "cat", "/data/greeting").stdout()).isEqualTo("hello\n");
+
             String port = compose(dir, "port", "web", "80").stdout().trim();
             assertThat(port).matches("127\\.0\\.0\\.1:\\d+");
             try (InputStream page = URI.create("http://" + port + "/greeting").toURL().openStream()) {
