@@ -135,6 +135,17 @@ public final class ExecApi {
         ExecInstances.Instance i = exec.require(request.path("id"));
         int rows = request.intQuery("h", 0);
         int cols = request.intQuery("w", 0);
+        // The CLI sizes the terminal as soon as it reads the 101, which comes before the process has started:
+        // wait for the start, as Docker does, or the first size is lost.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (i.tty && !i.running() && i.exitCode().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (i.tty && i.running() && rows > 0 && cols > 0) {
             exec.resize(i, rows, cols, request.commandContext());
         }
