@@ -37,6 +37,21 @@ public final class TestcontainersClient {
         Container.ExecResult exec = web.execInContainer("sh", "-c", "echo $((6 * 7)); echo oops >&2; exit 3");
         System.out.println("exec: " + exec.getExitCode() + " " + exec.getStdout().trim() + " " + exec.getStderr().trim());
         System.out.println("logs: " + web.getLogs().lines().findFirst().orElse(""));
+        // The other wait strategies people use: a log line, and a listening port (Testcontainers checks it from
+        // inside the container with exec and from outside through the mapped port).
+        try (GenericContainer<?> logged = new GenericContainer<>(image)
+                .withCommand("sh", "-c", "sleep 1; echo ready to serve; sleep 600")
+                .waitingFor(Wait.forLogMessage(".*ready to serve.*\\n", 1))) {
+            logged.start();
+            System.out.println("log wait: " + logged.isRunning());
+        }
+        try (GenericContainer<?> listening = new GenericContainer<>(image)
+                .withCommand("nc", "-ll", "-p", "9000", "-e", "cat")
+                .withExposedPorts(9000)
+                .waitingFor(Wait.forListeningPort())) {
+            listening.start();
+            System.out.println("port wait: " + listening.isRunning());
+        }
         System.out.flush();
         // A crash, not a tidy stop: the container stays behind for the reaper.
         Runtime.getRuntime().halt(0);

@@ -48,6 +48,8 @@ class TestcontainersIT extends ContainerItSupport {
         assertThat(seen.get("http")).isEqualTo("hello from busybox");
         assertThat(seen.get("exec")).isEqualTo("3 42 oops");
         assertThat(seen.get("logs")).isEqualTo("serving");
+        assertThat(seen.get("log wait")).isEqualTo("true");
+        assertThat(seen.get("port wait")).isEqualTo("true");
         String session = seen.get("session");
         String container = seen.get("container");
         // The client is gone: the reaper removes its container, then itself (auto-remove).
