@@ -51,7 +51,7 @@ public final class DiskUsageApi {
         List<ContainerView> containers = projections.read(p -> List.copyOf(p.containers().all()));
         Map<String, Object> body = new LinkedHashMap<>();
         if (everything || types.contains("image")) {
-            imagesInto(body, imageViews, containers);
+            imagesInto(body, imageViews, containers, request.version());
         }
         if (everything || types.contains("container")) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class DiskUsageApi {
     }
 
     /** Layer sizes counted once over all images (LayersSize); an image's SharedSize is what it shares with others. */
-    private void imagesInto(Map<String, Object> body, List<ImageView> imageViews, List<ContainerView> containers) {
+    private void imagesInto(Map<String, Object> body, List<ImageView> imageViews, List<ContainerView> containers, ApiVersion version) {
         Map<String, List<LayerId>> layersOf = new HashMap<>();
         Map<LayerId, Integer> imagesPerLayer = new HashMap<>();
         Map<LayerId, Long> sizeOf = new HashMap<>();
@@ -129,7 +129,7 @@ public final class DiskUsageApi {
             long size = new LinkedHashSet<>(layersOf.get(image.id())).stream().mapToLong(sizeOf::get).sum();
             row.put("Size", size);
             row.put("SharedSize", shared);
-            row.put("VirtualSize", size);
+            ImageFieldsByVersion.putVirtualSize(row, version, size);
             row.put("Labels", Map.of());
             row.put("Containers", users);
             rows.add(row);

@@ -46,6 +46,7 @@ final class DockerEvents {
                 return Optional.empty();
             }
             containers.apply(id).ifPresent(identity -> {
+                attributes.putAll(new java.util.TreeMap<>(identity.labels()));
                 attributes.put("image", identity.image());
                 attributes.put("name", identity.name());
             });

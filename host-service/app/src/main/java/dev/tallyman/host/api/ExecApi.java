@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** docker exec: POST /containers/{id}/exec, POST /exec/{id}/start (hijacked), GET /exec/{id}/json, resize. */
 public final class ExecApi {
@@ -74,46 +73,27 @@ public final class ExecApi {
             request.response().setStatusCode(200).end();
             return;
         }
-        ExecProcess process;
+        // Upgrade first, then start the process, as Docker does: a client that reads the 101 through a buffered
+        // HTTP reader and then the raw socket (docker-py) loses output that arrives in the same read as the head.
+        exec.checkStartable(instance);
         String contentType = Frames.contentType(instance.tty, request.version());
+        ExecStdin stdin = new ExecStdin(instance.tty ? new DetachFilter(DetachKeys.parse(instance.detachKeys)) : null);
+        Hijack hijack = instance.attachStdin ? Hijack.start(request, contentType, stdin::accept, stdin::closed)
+                : Hijack.start(request, contentType);
+        ExecProcess process;
         try {
             process = exec.start(instance, false, request.commandContext());
         } catch (ExecStartException e) {
             // Docker writes the failure into the attached stream; the CLI then reads the exit code (126) from inspect.
-            Hijack hijack = Hijack.start(request, contentType);
             byte[] text = (e.getMessage() + "\r\n").getBytes(StandardCharsets.UTF_8);
             hijack.write(instance.tty ? Buffer.buffer(text) : Frames.frame(Frames.STDOUT, text));
             hijack.end();
             return;
         }
         try (AttachSession session = process.session().orElseThrow()) {
-            DetachFilter detach = instance.tty ? new DetachFilter(DetachKeys.parse(instance.detachKeys)) : null;
-            AtomicBoolean detached = new AtomicBoolean();
-            Hijack hijack = Hijack.start(request, contentType,
-                    instance.attachStdin ? bytes -> {
-                        if (detached.get()) {
-                            return;
-                        }
-                        if (detach == null) {
-                            session.writeStdin(bytes);
-                            return;
-                        }
-                        DetachFilter.Filtered f = detach.filter(bytes);
-                        if (f.bytes().length > 0) {
-                            session.writeStdin(f.bytes());
-                        }
-                        if (f.detached()) {
-                            detached.set(true);
-                            session.close();
-                        }
-                    } : null,
-                    () -> {
-                        if (instance.attachStdin && !detached.get()) {
-                            session.closeStdin();
-                        }
-                    });
+            stdin.attach(session);
             Optional<AttachOutput> output;
-            while (!detached.get() && !hijack.gone().get() && (output = session.read()).isPresent()) {
+            while (!stdin.detached() && !hijack.gone().get() && (output = session.read()).isPresent()) {
                 AttachOutput o = output.get();
                 boolean wanted = o.stream() == AttachOutput.Stream.STDOUT ? instance.attachStdout : instance.attachStderr;
                 if (wanted) {
@@ -121,7 +101,7 @@ public final class ExecApi {
                             : Frames.frame(o.stream() == AttachOutput.Stream.STDOUT ? Frames.STDOUT : Frames.STDERR, o.bytes()));
                 }
             }
-            if (!detached.get()) {
+            if (!stdin.detached()) {
                 exec.awaitExit(instance, Duration.ofSeconds(30), request.commandContext());
             }
             hijack.end();
@@ -155,6 +135,17 @@ public final class ExecApi {
         ExecInstances.Instance i = exec.require(request.path("id"));
         int rows = request.intQuery("h", 0);
         int cols = request.intQuery("w", 0);
+        // The CLI sizes the terminal as soon as it reads the 101, which comes before the process has started:
+        // wait for the start, as Docker does, or the first size is lost.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (i.tty && !i.running() && i.exitCode().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (i.tty && i.running() && rows > 0 && cols > 0) {
             exec.resize(i, rows, cols, request.commandContext());
         }

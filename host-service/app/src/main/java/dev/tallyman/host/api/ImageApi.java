@@ -101,7 +101,9 @@ public final class ImageApi {
         Optional<java.time.Instant> since = filters.get("since").stream().findFirst().map(r -> lookup.require(r).created());
         List<ImageView> images = projections.read(p -> List.copyOf(p.images().all())).stream()
                 .filter(i -> filters.matchesAny("dangling", d -> (d.equals("true") || d.equals("1")) == PruneImagesHandler.isDangling(i)))
-                .filter(i -> references.isEmpty() || references.stream().anyMatch(r -> referenceMatches(i, r)))
+                // As Docker: with a reference filter an image shows only its matching references, and one with none is left out.
+                .filter(i -> references.isEmpty() || !matching(i.tags().stream().map(ImageLookup::familiar).toList(), references).isEmpty()
+                        || !matching(i.repoDigests(), references).isEmpty())
                 .filter(i -> filters.matchesAny("label", l -> Filters.labelMatches(labelsOf(i), l)))
                 .filter(i -> before.map(b -> i.created().isBefore(b)).orElse(true))
                 .filter(i -> since.map(b -> i.created().isAfter(b)).orElse(true))
@@ -117,12 +119,13 @@ public final class ImageApi {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("Id", image.id());
             row.put("ParentId", projections.read(p -> p.images().parentOf(image.id())).orElse(""));
-            row.put("RepoTags", image.tags().stream().map(ImageLookup::familiar).sorted().toList());
-            row.put("RepoDigests", image.repoDigests());
+            List<String> tags = image.tags().stream().map(ImageLookup::familiar).sorted().toList();
+            row.put("RepoTags", references.isEmpty() ? tags : matching(tags, references));
+            row.put("RepoDigests", references.isEmpty() ? image.repoDigests() : matching(image.repoDigests(), references));
             row.put("Created", image.created().getEpochSecond());
             row.put("Size", image.sizeBytes());
             row.put("SharedSize", -1);
-            row.put("VirtualSize", image.sizeBytes());
+            ImageFieldsByVersion.putVirtualSize(row, request.version(), image.sizeBytes());
             row.put("Labels", labelsOf(image));
             row.put("Containers", containersPerImage.getOrDefault(image.id(), 0L));
             rows.add(row);
@@ -130,18 +133,9 @@ public final class ImageApi {
         request.json(200, rows);
     }
 
-    /** reference=busybox, busybox:1.36, busy*, localhost:5000/app:*: a glob over the familiar name and tag. */
-    private static boolean referenceMatches(ImageView image, String pattern) {
-        boolean hasTag = pattern.contains(":") && pattern.lastIndexOf(':') > pattern.lastIndexOf('/');
-        java.nio.file.PathMatcher glob = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        for (String tag : image.tags()) {
-            String familiar = ImageLookup.familiar(tag);
-            String candidate = hasTag ? familiar : familiar.substring(0, familiar.lastIndexOf(':'));
-            if (glob.matches(java.nio.file.Path.of(candidate)) || candidate.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
+    /** The references (familiar form) that match any of the patterns. */
+    private static List<String> matching(List<String> references, List<String> patterns) {
+        return references.stream().filter(r -> patterns.stream().anyMatch(p -> ReferencePattern.matches(p, r))).toList();
     }
 
     private Map<String, String> labelsOf(ImageView image) {
@@ -164,7 +158,8 @@ public final class ImageApi {
         m.put("Architecture", config.architecture());
         m.put("Os", config.os());
         m.put("Size", image.sizeBytes());
-        m.put("VirtualSize", image.sizeBytes());
+        ImageFieldsByVersion.putVirtualSize(m, request.version(), image.sizeBytes());
+        ImageFieldsByVersion.putBuildContainer(m);
         m.put("GraphDriver", Map.of("Name", store.driver().name(), "Data", Map.of()));
         m.put("RootFS", Map.of("Type", "layers", "Layers", config.diffIds().stream().map(Digest::toString).toList()));
         m.put("Metadata", Map.of("LastTagTime", DockerTime.ZERO));

@@ -11,7 +11,14 @@ import java.util.Map;
 
 /** _ping, version and info: what clients ask before anything else. */
 public final class SystemApi {
+    /** Tallyman's own version: in the Server header, the platform name and a component of its own. */
     public static final String ENGINE_VERSION = "0.1.0";
+    /**
+     * The Docker Engine release whose API ({@link ApiVersion#CURRENT}) Tallyman serves, reported where clients
+     * compare engine versions (Testcontainers refuses anything below 1.6.0). Tallyman's own version stands beside
+     * it, where Docker puts platform details, so nobody mistakes one for the other.
+     */
+    public static final String DOCKER_COMPATIBLE_VERSION = "28.2.0";
 
     private final Projections projections;
     private final String storageDriver;
@@ -54,20 +61,22 @@ public final class SystemApi {
 
     private void version(ApiRequest request) {
         String kernel = System.getProperty("os.version");
-        var details = Map.of(
-                "ApiVersion", ApiVersion.CURRENT.toString(),
-                "MinAPIVersion", ApiVersion.MINIMUM.toString(),
-                "GitCommit", "",
-                "GoVersion", "java" + Runtime.version().feature(),
-                "Os", "linux",
-                "Arch", "amd64",
-                "KernelVersion", kernel,
-                "BuildTime", "",
-                "Experimental", "false");
+        String go = "java" + Runtime.version().feature();
+        Map<String, String> engine = new LinkedHashMap<>();
+        engine.put("ApiVersion", ApiVersion.CURRENT.toString());
+        engine.put("MinAPIVersion", ApiVersion.MINIMUM.toString());
+        engine.put("GitCommit", "");
+        engine.put("GoVersion", go);
+        engine.put("Os", "linux");
+        engine.put("Arch", "amd64");
+        engine.put("KernelVersion", kernel);
+        engine.put("BuildTime", "");
+        engine.put("Experimental", "false");
         request.json(200, new VersionJson(
-                new VersionJson.Platform("Tallyman " + ENGINE_VERSION),
-                List.of(new VersionJson.Component("Engine", ENGINE_VERSION, details)),
-                ENGINE_VERSION, ApiVersion.CURRENT.toString(), ApiVersion.MINIMUM.toString(), "", "java" + Runtime.version().feature(),
+                new VersionJson.Platform("Tallyman " + ENGINE_VERSION + " (Docker Engine API " + ApiVersion.CURRENT + ")"),
+                List.of(new VersionJson.Component("Engine", DOCKER_COMPATIBLE_VERSION, engine),
+                        new VersionJson.Component("Tallyman", ENGINE_VERSION, Map.of("GitCommit", ""))),
+                DOCKER_COMPATIBLE_VERSION, ApiVersion.CURRENT.toString(), ApiVersion.MINIMUM.toString(), "", go,
                 "linux", "amd64", kernel, ""));
     }
 
@@ -91,7 +100,9 @@ public final class SystemApi {
         info.put("NCPU", Runtime.getRuntime().availableProcessors());
         info.put("MemTotal", Runtime.getRuntime().maxMemory());
         info.put("KernelVersion", System.getProperty("os.version"));
-        info.put("ServerVersion", ENGINE_VERSION);
+        info.put("ServerVersion", DOCKER_COMPATIBLE_VERSION);
+        // Docker's info has no platform field; its product line is where `docker info` names the build.
+        info.put("ProductLicense", "Tallyman " + ENGINE_VERSION);
         info.put("Name", java.net.InetAddress.getLocalHost().getHostName());
         info.put("CgroupDriver", "cgroupfs");
         info.put("CgroupVersion", "1");

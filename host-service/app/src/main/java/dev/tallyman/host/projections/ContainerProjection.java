@@ -19,8 +19,14 @@ public final class ContainerProjection {
     /** Name and image of every container ever created, kept after removal so old events can still be described. */
     private final Map<String, Identity> identities = new java.util.HashMap<>();
 
-    /** What docker events shows of a container: its name and the image as the user named it. */
-    public record Identity(String name, String image) {
+    /**
+     * What docker events shows of a container: its name, the image as the user named it, and its labels (Docker
+     * puts them among the attributes, where label filters look for them).
+     */
+    public record Identity(String name, String image, Map<String, String> labels) {
+        public Identity {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
     }
 
     void apply(RecordedEvent recorded, ContainerEvent event) {
@@ -28,7 +34,7 @@ public final class ContainerProjection {
         long version = recorded.version();
         ContainerView view = byId.get(id);
         if (event instanceof ContainerCreateRequested e) {
-            identities.put(id, new Identity(e.name(), e.spec().image()));
+            identities.put(id, new Identity(e.name(), e.spec().image(), e.spec().labels()));
             put(new ContainerView(id, e.name(), e.spec(), recorded.occurredAt(), ContainerState.CREATING, 0, 0, "",
                     Optional.empty(), Optional.empty(), false, 0, version, recorded.type(), false));
             return;
@@ -80,7 +86,7 @@ public final class ContainerProjection {
             put(view.withState(ContainerState.RUNNING, version).withPending("", version));
         } else if (event instanceof ContainerRenamed e) {
             idByName.remove(e.oldName());
-            identities.put(id, new Identity(e.newName(), view.spec().image()));
+            identities.put(id, new Identity(e.newName(), view.spec().image(), view.spec().labels()));
             put(view.withName(e.newName(), version));
         } else if (event instanceof dev.tallyman.audit.event.ContainerEvent.ContainerUpdateRequested) {
             put(view.withPending(recorded.type(), version));

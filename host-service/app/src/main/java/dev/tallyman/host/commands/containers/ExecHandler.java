@@ -70,11 +70,7 @@ public final class ExecHandler {
      *         text goes: into the attached stream, or as the error of a detached start)
      */
     public ExecProcess start(ExecInstances.Instance instance, boolean detach, CommandContext context) {
-        if (instance.running || instance.exitCode != null) {
-            throw EngineException.conflict("Exec command " + instance.id + " has already run");
-        }
-        ContainerView c = finder.byId(instance.containerId).filter(ContainerView::isRunning)
-                .orElseThrow(() -> EngineException.conflict("container " + instance.containerId + " is not running"));
+        ContainerView c = checkStartable(instance);
         ExecSpec spec = new ExecSpec(instance.command, instance.env, instance.user, instance.workingDir, instance.tty,
                 instance.attachStdin && !detach, detach);
         StreamId stream = StreamId.container(c.id());
@@ -99,6 +95,18 @@ public final class ExecHandler {
         journal.append(stream, ExpectedVersion.any(),
                 new ContainerExecStarted(c.id(), instance.id, instance.command, instance.user, instance.tty), context);
         return process;
+    }
+
+    /**
+     * Refuses a start that cannot happen (run before, container not running), so an attached start can answer
+     * with an HTTP error before it upgrades the connection.
+     */
+    public ContainerView checkStartable(ExecInstances.Instance instance) {
+        if (instance.running || instance.exitCode != null) {
+            throw EngineException.conflict("Exec command " + instance.id + " has already run");
+        }
+        return finder.byId(instance.containerId).filter(ContainerView::isRunning)
+                .orElseThrow(() -> EngineException.conflict("container " + instance.containerId + " is not running"));
     }
 
     /** Waits for the exit code conmon writes and puts it on the record. */
