@@ -94,7 +94,7 @@ public class Engine {
     private RestartPolicies restartPolicies;
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
 
-    void routes(@Observes Router router) throws IOException {
+    void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
         Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataRoot());
@@ -166,7 +166,13 @@ public class Engine {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
-        new SystemApi(projections, storage.name(), config.dataRoot()).register(api);
+        Path runcPath = Executables.find(config.runc());
+        new SystemApi(projections, storage.name(), config.dataRoot()).withSettings(new dev.tallyman.host.api.InfoSettings(
+                config.logDriver(), runcPath, dev.tallyman.host.api.InfoSettings.runcCommit(runcPath),
+                config.insecureRegistries().orElse(java.util.List.of()), ImageWiring.registryHosts(config).registryMirrors(),
+                config.network().defaultAddressPools().orElse(""), dev.tallyman.host.api.InfoSettings.hostCgroupVersion(),
+                dev.tallyman.host.config.daemon.DaemonJsonFile.active().filter(d -> java.nio.file.Files.exists(d.file()))
+                        .map(dev.tallyman.host.config.daemon.DaemonJson::file).orElse(null))).register(api);
         ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
         new dev.tallyman.host.api.ContainerUpdateApi(
@@ -175,7 +181,8 @@ public class Engine {
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal, tools.attach()),
                 new dev.tallyman.host.commands.containers.RemoveLinkHandler(journal, finder, launcher));
-        new ContainerApi(projections, finder, containerHandlers, waits, launcher, storage, lookup, clock).register(api);
+        new ContainerApi(projections, finder, containerHandlers, waits, launcher, storage, lookup, clock)
+                .withLogDefaults(logDefaults()).register(api);
         new dev.tallyman.host.api.ContainerAttachApi(projections, finder, containerHandlers, tools, waits, launcher).register(api);
         new dev.tallyman.host.api.ContainerLogsApi(projections, finder, waits, launcher).register(api);
         new dev.tallyman.host.api.ContainerStatsApi(finder, tools).register(api);
@@ -193,6 +200,15 @@ public class Engine {
         restrictSocketWhenBound();
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
                 (System.nanoTime() - began) / 1_000_000, projections.position(), storage.name(), config.socket());
+    }
+
+    /** daemon.json's log-driver and log-opts (or TALLYMAN_LOG_DRIVER, TALLYMAN_LOG_OPTS), checked before any route. */
+    private dev.tallyman.host.commands.containers.LogDefaults logDefaults() {
+        String driver = config.logDriver();
+        if (!driver.equals("json-file") && !driver.equals("none")) {
+            throw new IllegalArgumentException("tallyman.log-driver: logger: no log driver named '" + driver + "' is registered");
+        }
+        return dev.tallyman.host.commands.containers.LogDefaults.of(driver, config.logOpts());
     }
 
     /**
