@@ -88,6 +88,9 @@ public class Engine {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private ContainerExitRecorder exitRecorder;
@@ -111,6 +114,8 @@ public class Engine {
                 config.snapshotEveryEvents(), rebuilt.snapshotPosition());
         snapshotTaker.start(rebuilt.folded());
         ContainerWaits waits = new ContainerWaits(projections);
+        // before the reconcilers run, so their actions are counted
+        dev.tallyman.host.metrics.EngineMetrics metrics = new dev.tallyman.host.metrics.EngineMetrics(meters, projections, store);
 
         DriverLoader drivers = new DriverLoader(config.dataRoot().resolve("plugins"));
         StorageDriver storage = drivers.storage(config.storageDriver(), config.dataRoot().resolve(config.storageDriver()));
@@ -166,6 +171,7 @@ public class Engine {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
+        api.observeWith(metrics);
         Path runcPath = Executables.find(config.runc());
         new SystemApi(projections, storage.name(), config.dataRoot()).withSettings(new dev.tallyman.host.api.InfoSettings(
                 config.logDriver(), runcPath, dev.tallyman.host.api.InfoSettings.runcCommit(runcPath),
