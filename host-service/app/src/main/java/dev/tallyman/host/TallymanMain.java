@@ -28,6 +28,9 @@ public final class TallymanMain {
             System.exit(1);
         }
         Path socket = Path.of(ConfigProvider.getConfig().getValue("tallyman.socket", String.class));
+        if (SocketActivation.activated(System.getenv())) {
+            SocketActivation.takeOver(socket);
+        }
         if (Files.exists(socket)) {
             if (someoneListens(socket)) {
                 System.err.println("tallyman: another server is listening on " + socket);

@@ -62,10 +62,10 @@ public final class EngineMetrics implements WriteObserver, ApiRouter.RequestObse
         appendFailed = appendTimer("failed");
         commit = Timer.builder("tallyman.events.commit").description("Time of one event store transaction, lock to commit")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
-        batchEvents = DistributionSummary.builder("tallyman.events.batch.size").baseUnit("events")
+        batchEvents = DistributionSummary.builder("tallyman.events.batch").baseUnit("events")
                 .description("Events written per commit").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
                 .register(registry);
-        batchAppends = DistributionSummary.builder("tallyman.events.batch.appends").baseUnit("appends")
+        batchAppends = DistributionSummary.builder("tallyman.events.batch.appends")
                 .description("Appends (callers) sharing one commit").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
                 .register(registry);
         store.onCommit(this::committed);
