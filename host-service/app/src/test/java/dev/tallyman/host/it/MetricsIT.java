@@ -36,8 +36,8 @@ class MetricsIT extends ContainerItSupport {
                 "tallyman_containers{state=\"created\"} 1.0", "tallyman_images 1.0");
         // requests by route template (never by container id), method and status, with buckets
         assertThat(metrics).contains("tallyman_api_requests_seconds_count{method=\"POST\",route=\"/containers/create\",status=\"201\"}");
-        assertThat(metrics).contains("tallyman_api_requests_seconds_count{method=\"GET\",route=\"/containers/:id/json\",status=\"404\"}");
-        assertThat(metrics).containsPattern("tallyman_api_requests_seconds_bucket\\{[^}]*route=\"/containers/:id/start\",status=\"204\"[^}]*\\} [1-9]");
+        assertThat(metrics).containsPattern("tallyman_api_requests_seconds_count\\{method=\"GET\",route=\"/containers/:(id|name)/json\",status=\"404\"\\} [1-9]");
+        assertThat(metrics).containsPattern("tallyman_api_requests_seconds_bucket\\{[^}]*route=\"/containers/:name/start\",status=\"204\"[^}]*\\} [1-9]");
         assertThat(metrics).doesNotContain(id.substring(0, 12));
         // the event store: append latency, commit time, batch sizes, relay lag
         assertThat(metrics).containsPattern("tallyman_events_append_seconds_count\\{outcome=\"ok\"\\} [1-9]");
