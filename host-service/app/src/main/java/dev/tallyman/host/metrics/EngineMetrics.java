@@ -7,7 +7,7 @@ import dev.tallyman.audit.store.WriteObserver;
 import dev.tallyman.host.api.ApiRouter;
 import dev.tallyman.host.projections.ContainerState;
 import dev.tallyman.host.projections.Projections;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +38,8 @@ public final class EngineMetrics implements WriteObserver, ApiRouter.RequestObse
     private final Timer commit;
     private final DistributionSummary batchEvents;
     private final DistributionSummary batchAppends;
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> reconcilerActions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public EngineMetrics(MeterRegistry registry, Projections projections, JdbcEventStore store) {
         this.registry = registry;
@@ -90,8 +92,14 @@ public final class EngineMetrics implements WriteObserver, ApiRouter.RequestObse
         for (RecordedEvent event : events) {
             Actor actor = event.actor();
             if (actor.kind() == Actor.Kind.SYSTEM && actor.userName().equals("reconcile")) {
-                Counter.builder("tallyman.reconciler.actions").description("Outcomes the boot reconcilers appended")
-                        .tag("event", event.type()).register(registry).increment();
+                // Counted here and read at each scrape: the reconcilers run while the service starts, before
+                // Quarkus has attached the Prometheus registry, and a plain counter's early increments would be lost.
+                reconcilerActions.computeIfAbsent(event.type(), type -> {
+                    java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+                    FunctionCounter.builder("tallyman.reconciler.actions", count, java.util.concurrent.atomic.LongAdder::doubleValue)
+                            .description("Outcomes the boot reconcilers appended").tag("event", type).register(registry);
+                    return count;
+                }).increment();
             }
         }
     }
