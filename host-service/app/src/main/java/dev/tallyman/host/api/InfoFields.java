@@ -15,6 +15,8 @@ import java.util.Map;
  * Address Pools, Runtimes, Logging Driver and Live Restore lines from them.
  */
 final class InfoFields {
+    // runc's commit, asked at the first docker info rather than at start: a fork less before the first _ping
+    private static final Map<Path, String> RUNC_COMMITS = new java.util.concurrent.ConcurrentHashMap<>();
     private InfoFields() {
     }
 
@@ -23,7 +25,8 @@ final class InfoFields {
         // Docker lists its shims beside runc; Tallyman has one runtime, runc under conmon.
         info.put("Runtimes", Map.of("runc", Map.of("path", s.runcPath().toString())));
         info.put("DefaultRuntime", "runc");
-        info.put("RuncCommit", Map.of("ID", s.runcCommit(), "Expected", s.runcCommit()));
+        String commit = RUNC_COMMITS.computeIfAbsent(s.runcPath(), InfoSettings::runcCommit);
+        info.put("RuncCommit", Map.of("ID", commit, "Expected", commit));
         info.put("CgroupDriver", "cgroupfs");
         info.put("CgroupVersion", s.cgroupVersion());
         // Containers outlive the service by design (conmon), which is what Docker calls live restore.
@@ -92,7 +95,6 @@ final class InfoFields {
         if (driver.equals("overlay2")) {
             // overlay2's probe refuses a data root without d_type, so a running overlay2 has it
             status.add(List.of("Supports d_type", "true"));
-            status.add(List.of("Using metacopy", "false"));
             status.add(List.of("Native Overlay Diff", "true"));
             status.add(List.of("userxattr", "false"));
         }

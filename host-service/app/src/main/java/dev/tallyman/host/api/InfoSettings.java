@@ -10,14 +10,13 @@ import java.util.List;
  *
  * @param loggingDriver the log driver containers get when they name none
  * @param runcPath the runc binary containers run under
- * @param runcCommit the commit {@code runc --version} prints, "" when it prints none
  * @param insecureRegistries host[:port] or CIDR entries spoken to over plain HTTP (loopback always is)
  * @param mirrors registries serving docker.io names
  * @param addressPools base/len:size entries subnets come from ("" for Docker's defaults)
  * @param cgroupVersion "1" or "2", as the host mounts cgroups (hybrid counts as 1, as Docker counts it)
  * @param configFile the daemon.json read at start, or null when there was none
  */
-public record InfoSettings(String loggingDriver, Path runcPath, String runcCommit, List<String> insecureRegistries,
+public record InfoSettings(String loggingDriver, Path runcPath, List<String> insecureRegistries,
                            List<URI> mirrors, String addressPools, String cgroupVersion, Path configFile) {
     public InfoSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
@@ -29,7 +28,7 @@ public record InfoSettings(String loggingDriver, Path runcPath, String runcCommi
         return java.nio.file.Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
     }
 
-    /** The "commit:" line of {@code runc --version}, read once at start; "" when runc prints none. */
+    /** The "commit:" line of {@code runc --version}; "" when runc prints none. */
     public static String runcCommit(Path runc) {
         try {
             Process p = new ProcessBuilder(runc.toString(), "--version").redirectErrorStream(true).start();

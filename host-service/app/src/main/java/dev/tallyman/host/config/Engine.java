@@ -174,7 +174,7 @@ public class Engine {
         api.observeWith(metrics);
         Path runcPath = Executables.find(config.runc());
         new SystemApi(projections, storage.name(), config.dataRoot()).withSettings(new dev.tallyman.host.api.InfoSettings(
-                config.logDriver(), runcPath, dev.tallyman.host.api.InfoSettings.runcCommit(runcPath),
+                config.logDriver(), runcPath,
                 config.insecureRegistries().orElse(java.util.List.of()), ImageWiring.registryHosts(config).registryMirrors(),
                 config.network().defaultAddressPools().orElse(""), dev.tallyman.host.api.InfoSettings.hostCgroupVersion(),
                 dev.tallyman.host.config.daemon.DaemonJsonFile.active().filter(d -> java.nio.file.Files.exists(d.file()))
