@@ -9,6 +9,8 @@ import java.time.Duration;
  */
 public final class CommitSignal {
     private long lastCommitted;
+    // The tails following this store in this JVM, for the relay lag metric.
+    private final java.util.Set<EventTail> followers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Called by the store after a commit whose last event has this position. */
     public synchronized void committed(long position) {
@@ -39,5 +41,26 @@ public final class CommitSignal {
     /** The last position signalled, 0 before any. */
     public synchronized long lastCommitted() {
         return lastCommitted;
+    }
+
+    void follow(EventTail tail) {
+        followers.add(tail);
+    }
+
+    void unfollow(EventTail tail) {
+        followers.remove(tail);
+    }
+
+    /**
+     * How many committed events the furthest-behind live tail (docker events, a relay) has yet to deliver;
+     * 0 when none follows. A tail that keeps up stays at 0 or close to it.
+     */
+    public long followerLag() {
+        long last = lastCommitted();
+        long lag = 0;
+        for (EventTail tail : followers) {
+            lag = Math.max(lag, last - tail.position());
+        }
+        return lag;
     }
 }

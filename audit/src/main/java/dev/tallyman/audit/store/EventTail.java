@@ -102,6 +102,7 @@ public final class EventTail implements AutoCloseable {
     }
 
     private void run() {
+        commits.follow(this);
         try {
             while (!stopping) {
                 List<RecordedEvent> events;
@@ -132,6 +133,7 @@ public final class EventTail implements AutoCloseable {
             }
         } finally {
             stopping = true;
+            commits.unfollow(this);
         }
     }
 }

@@ -54,6 +54,7 @@ final class EventWriter {
     private Connection connection;
     private final StreamVersions versions = new StreamVersions();
     private int lastBatchSize;
+    private volatile WriteObserver observer = WriteObserver.NONE;
 
     /**
      * @param onCommit runs on the writer thread after each commit with the batch's events in position order,
@@ -67,6 +68,10 @@ final class EventWriter {
         this.thread = new Thread(this::run, "tallyman-event-writer");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    void observeWith(WriteObserver observer) {
+        this.observer = observer;
     }
 
     /** Queues an append; the future completes after its transaction commits or fails. */
@@ -147,6 +152,7 @@ final class EventWriter {
         Map<PendingAppend, List<RecordedEvent>> written = new HashMap<>();
         Map<PendingAppend, RuntimeException> refused = new HashMap<>();
         long last;
+        long began = System.nanoTime();
         try {
             last = commitBatch(batch, written, refused);
         } catch (SQLException | RuntimeException e) {
@@ -165,6 +171,7 @@ final class EventWriter {
         for (PendingAppend append : batch) {
             inOrder.addAll(written.getOrDefault(append, List.of()));
         }
+        observer.batchCommitted(batch.size(), inOrder.size(), System.nanoTime() - began);
         if (!inOrder.isEmpty()) {
             try {
                 onCommit.accept(inOrder);

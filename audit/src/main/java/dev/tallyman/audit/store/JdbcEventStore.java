@@ -76,6 +76,14 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    private volatile WriteObserver observer = WriteObserver.NONE;
+
+    /** Reports append latencies and batch sizes to {@code observer} from now on (metrics). */
+    public void observeWith(WriteObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+        writer.observeWith(observer);
+    }
+
     /** Signalled after every commit of this store, with the last position committed. */
     public CommitSignal commits() {
         return commits;
@@ -124,6 +132,12 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             payloads.add(codec.encode(event));
         }
         CompletableFuture<List<RecordedEvent>> result = new CompletableFuture<>();
+        WriteObserver watching = observer;
+        if (watching != WriteObserver.NONE) {
+            long began = System.nanoTime();
+            int count = copy.size();
+            result.whenComplete((written, failure) -> watching.appended(System.nanoTime() - began, count, failure != null));
+        }
         writer.submit(new PendingAppend(stream, expected, copy, types, payloads, actor, correlationId, result));
         return result;
     }

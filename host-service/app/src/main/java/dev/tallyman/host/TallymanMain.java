@@ -20,7 +20,17 @@ public final class TallymanMain {
     }
 
     public static void main(String... args) throws IOException {
+        // daemon.json first: a bad key stops the service here, named, before anything is bound or started
+        try {
+            dev.tallyman.host.config.daemon.DaemonJsonFile.activate(System.getenv());
+        } catch (dev.tallyman.host.config.daemon.DaemonJsonException e) {
+            System.err.println("tallyman: " + e.getMessage());
+            System.exit(1);
+        }
         Path socket = Path.of(ConfigProvider.getConfig().getValue("tallyman.socket", String.class));
+        if (SocketActivation.activated(System.getenv())) {
+            SocketActivation.takeOver(socket);
+        }
         if (Files.exists(socket)) {
             if (someoneListens(socket)) {
                 System.err.println("tallyman: another server is listening on " + socket);

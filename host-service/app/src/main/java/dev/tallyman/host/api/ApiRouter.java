@@ -30,6 +30,14 @@ public final class ApiRouter {
     private final ObjectMapper json;
     private final String serverHeader;
     private final Journal journal;
+    private volatile RequestObserver observer = RequestObserver.NONE;
+
+    /** Hears each answered request (metrics): its route as registered, its status, and how long it took. */
+    public interface RequestObserver {
+        RequestObserver NONE = (method, route, status, nanos) -> { };
+
+        void answered(String method, String route, int status, long nanos);
+    }
 
     public ApiRouter(Router router, ObjectMapper json, String serverHeader, Journal journal) {
         this.router = router;
@@ -74,6 +82,10 @@ public final class ApiRouter {
         add(HttpMethod.PUT, path, false, handler);
     }
 
+    public void observeWith(RequestObserver observer) {
+        this.observer = observer;
+    }
+
     /** Unknown routes get Docker's answer, so the CLI prints a clean error instead of an HTML page. */
     public void finish() {
         router.route().order(Integer.MAX_VALUE - 10).handler(context -> {
@@ -94,7 +106,15 @@ public final class ApiRouter {
             });
         }
         String command = method.name() + " " + path;
-        route.blockingHandler(context -> serve(context, command, handler), false);
+        route.blockingHandler(context -> {
+            long began = System.nanoTime();
+            try {
+                serve(context, command, handler);
+            } finally {
+                // a stream or a hijacked connection counts until its handler returns
+                observer.answered(method.name(), path, context.response().getStatusCode(), System.nanoTime() - began);
+            }
+        }, false);
     }
 
     /** "/containers/:id/json" (or ":name*" for a parameter that may hold slashes) becomes a regex with an optional "/v1.NN" prefix and a named group per parameter. */

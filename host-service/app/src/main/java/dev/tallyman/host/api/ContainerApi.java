@@ -45,6 +45,8 @@ public final class ContainerApi {
     private final Clock clock;
     private final dev.tallyman.spi.storage.StorageDriver storage;
     private final dev.tallyman.host.commands.images.ImageLookup lookup;
+    private dev.tallyman.host.commands.containers.LogDefaults logDefaults =
+            dev.tallyman.host.commands.containers.LogDefaults.DOCKER;
 
     public ContainerApi(Projections projections, ContainerFinder finder, ContainerHandlers handlers,
                         ContainerWaits waits, ContainerLauncher launcher,
@@ -125,7 +127,8 @@ public final class ContainerApi {
                         host.readonlyRootfs(), nullToEmpty(host.securityOpt()).stream().anyMatch(ContainerApi::isNoNewPrivileges),
                         Boolean.TRUE.equals(host.init())),
                 host.tmpfs() == null ? Map.of() : host.tmpfs(),
-                host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config(),
+                logDefaults.optionsFor(requestedLogDriver(host),
+                        host.logConfig() == null || host.logConfig().config() == null ? Map.of() : host.logConfig().config()),
                 body.stdinOnce(),
                 ContainerNetworkJson.endpointsOf(body),
                 ContainerNetworkJson.portBindingsOf(host),
@@ -133,11 +136,21 @@ public final class ContainerApi {
                 body.exposedPorts() == null ? List.of() : List.copyOf(body.exposedPorts().keySet()),
                 MountJson.requested(body, host),
                 host.volumesFrom() == null ? List.of() : host.volumesFrom());
-        String id = create.handle(command, CreateOptionsJson.optionsOf(body, host), request.commandContext());
+        String id = create.handle(command, CreateOptionsJson.optionsOf(body, host, logDefaults.driverFor(requestedLogDriver(host))), request.commandContext());
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
         }
         request.json(201, Map.of("Id", id, "Warnings", List.of()));
+    }
+
+    /** The service's log driver and options (daemon.json), for creates that name none of their own. */
+    public ContainerApi withLogDefaults(dev.tallyman.host.commands.containers.LogDefaults defaults) {
+        this.logDefaults = defaults;
+        return this;
+    }
+
+    private static String requestedLogDriver(ContainerCreateBody.HostConfig host) {
+        return host.logConfig() == null ? null : host.logConfig().type();
     }
 
     /** --cpus arrives as NanoCpus; older clients send CpuQuota/CpuPeriod, which are folded into the same number. */

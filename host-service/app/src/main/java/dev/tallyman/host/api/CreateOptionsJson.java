@@ -9,7 +9,11 @@ final class CreateOptionsJson {
     }
 
     static ContainerOptions optionsOf(ContainerCreateBody body, ContainerCreateBody.HostConfig host) {
-        String driver = host.logConfig() == null ? null : host.logConfig().type();
+        return optionsOf(body, host, host.logConfig() == null ? null : host.logConfig().type());
+    }
+
+    /** With the log driver already chosen (the container's own, or the service's default). */
+    static ContainerOptions optionsOf(ContainerCreateBody body, ContainerCreateBody.HostConfig host, String driver) {
         ContainerCreateBody.HealthcheckBody h = body.healthcheck();
         dev.tallyman.audit.event.HealthConfig health = h == null ? null
                 : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());

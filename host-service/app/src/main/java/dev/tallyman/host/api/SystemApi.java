@@ -23,6 +23,7 @@ public final class SystemApi {
     private final Projections projections;
     private final String storageDriver;
     private final Path dataRoot;
+    private InfoSettings settings;
 
     public SystemApi(Projections projections, String storageDriver, Path dataRoot) {
         this.projections = projections;
@@ -39,6 +40,12 @@ public final class SystemApi {
                                      java.util.function.Supplier<List<String>> warnings) {
         this.plugins = plugins;
         this.warnings = warnings;
+        return this;
+    }
+
+    /** The configuration and host facts docker info reports (without them: Docker's defaults). */
+    public SystemApi withSettings(InfoSettings settings) {
+        this.settings = settings;
         return this;
     }
 
@@ -116,6 +123,13 @@ public final class SystemApi {
         info.put("Debug", false);
         info.put("IndexServerAddress", "https://index.docker.io/v1/");
         info.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
+        if (settings != null) {
+            InfoFields.applySettings(info, settings, dataRoot);
+        }
+        info.put("ContainersPaused", containers.stream().filter(c -> c.state() == dev.tallyman.host.projections.ContainerState.PAUSED).count());
+        info.put("ContainersRunning", containers.stream().filter(c -> c.state() == dev.tallyman.host.projections.ContainerState.RUNNING).count());
+        info.put("MemTotal", InfoFields.memTotal());
+        info.put("DriverStatus", InfoFields.driverStatus(storageDriver, dataRoot));
         info.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "", "ControlAvailable", false, "Error", ""));
         info.put("Warnings", warnings.get());
         request.json(200, info);

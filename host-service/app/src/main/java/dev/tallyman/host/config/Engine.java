@@ -89,6 +89,9 @@ public class Engine {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
@@ -96,7 +99,7 @@ public class Engine {
     private RestartPolicies restartPolicies;
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
 
-    void routes(@Observes Router router) throws IOException {
+    void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
         Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataRoot());
@@ -113,6 +116,8 @@ public class Engine {
                 config.snapshotEveryEvents(), rebuilt.snapshotPosition());
         snapshotTaker.start(rebuilt.folded());
         ContainerWaits waits = new ContainerWaits(projections);
+        // before the reconcilers run, so their actions are counted
+        dev.tallyman.host.metrics.EngineMetrics metrics = new dev.tallyman.host.metrics.EngineMetrics(meters, projections, store);
 
         dev.tallyman.host.plugins.DriverCatalog catalog = PluginWiring.catalog(config);
         DriverLoader drivers = new DriverLoader(catalog);
@@ -178,8 +183,15 @@ public class Engine {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
-        new SystemApi(projections, storage.name(), config.dataRoot()).listPluginsFrom(PluginWiring.infoPlugins(catalog),
-                catalog::warnings).register(api);
+        api.observeWith(metrics);
+        Path runcPath = Executables.find(config.runc());
+        new SystemApi(projections, storage.name(), config.dataRoot()).withSettings(new dev.tallyman.host.api.InfoSettings(
+                config.logDriver(), runcPath,
+                config.insecureRegistries().orElse(java.util.List.of()), ImageWiring.registryHosts(config).registryMirrors(),
+                config.network().defaultAddressPools().orElse(""), dev.tallyman.host.api.InfoSettings.hostCgroupVersion(),
+                dev.tallyman.host.config.daemon.DaemonJsonFile.active().filter(d -> java.nio.file.Files.exists(d.file()))
+                        .map(dev.tallyman.host.config.daemon.DaemonJson::file).orElse(null)))
+                .listPluginsFrom(PluginWiring.infoPlugins(catalog), catalog::warnings).register(api);
         new dev.tallyman.host.api.DriverApi(catalog, storage.name()).register(api);
         ContainerTools tools = new ContainerTools(runtime, new ContainerAttach(runtime.config()), new ContainerTop(runtime));
         new ExecApi(new ExecHandler(journal, finder, new ExecRuntime(runtime), new ExecInstances())).register(api);
@@ -189,7 +201,8 @@ public class Engine {
                 new RenameContainerHandler(journal, finder), new PauseContainerHandler(journal, finder, runtime),
                 new PruneContainersHandler(projections, remove, storage), new AttachRecorder(journal, tools.attach()),
                 new dev.tallyman.host.commands.containers.RemoveLinkHandler(journal, finder, launcher));
-        new ContainerApi(projections, finder, containerHandlers, waits, launcher, storage, lookup, clock).register(api);
+        new ContainerApi(projections, finder, containerHandlers, waits, launcher, storage, lookup, clock)
+                .withLogDefaults(logDefaults()).register(api);
         new dev.tallyman.host.api.ContainerAttachApi(projections, finder, containerHandlers, tools, waits, launcher).register(api);
         new dev.tallyman.host.api.ContainerLogsApi(projections, finder, waits, launcher).register(api);
         new dev.tallyman.host.api.ContainerStatsApi(finder, tools).register(api);
@@ -207,6 +220,15 @@ public class Engine {
         restrictSocketWhenBound();
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
                 (System.nanoTime() - began) / 1_000_000, projections.position(), storage.name(), config.socket());
+    }
+
+    /** daemon.json's log-driver and log-opts (or TALLYMAN_LOG_DRIVER, TALLYMAN_LOG_OPTS), checked before any route. */
+    private dev.tallyman.host.commands.containers.LogDefaults logDefaults() {
+        String driver = config.logDriver();
+        if (!driver.equals("json-file") && !driver.equals("none")) {
+            throw new IllegalArgumentException("tallyman.log-driver: logger: no log driver named '" + driver + "' is registered");
+        }
+        return dev.tallyman.host.commands.containers.LogDefaults.of(driver, config.logOpts());
     }
 
     /**

@@ -82,6 +82,20 @@ public interface EngineConfig {
         String nftTable();
     }
 
+    /** The log driver of containers created without one (daemon.json's log-driver): json-file or none. */
+    @io.smallrye.config.WithDefault("json-file")
+    String logDriver();
+
+    /** Options given to that driver when a container names none of its own: {@code max-size=10m,max-file=3}. */
+    Optional<String> logOpts();
+
+    /**
+     * A first image for a fresh machine: {@code <name>=<rootfs tar>}. At start, when the store has no image of that
+     * name, the tar is imported under it by Tallyman itself (actor system/seed); {@code ops/tallyman up} sets it to
+     * a busybox rootfs built from the host's busybox-static, so {@code docker run busybox} works with no registry.
+     */
+    Optional<String> seedImage();
+
     interface Db {
         String url();
 

@@ -48,7 +48,7 @@ final class ImageWiring {
                   StorageDriver storage, ContainerFinder containers, ContainerLauncher launcher, Clock clock) {
     }
 
-    static void register(ApiRouter api, Shared s) {
+    static void register(ApiRouter api, Shared s) throws Exception {
         // Scratch space beside the content store, so spooled layers are moved into it rather than copied.
         Path scratch = s.config().dataRoot().resolve("tmp");
         Journal journal = s.journal();
@@ -64,7 +64,12 @@ final class ImageWiring {
                 new RegistryLogin(hosts), hosts, journal);
         registry.register(api);
         new dev.tallyman.host.api.DistributionApi(new dev.tallyman.images.registry.DistributionInspector(hosts)).register(api);
-        new ImageApi(s.projections(), s.lookup(), store, new ImportImageHandler(journal, importer),
+        ImportImageHandler imports = new ImportImageHandler(journal, importer);
+        if (s.config().seedImage().filter(t -> !t.isBlank()).isPresent()) {
+            dev.tallyman.host.commands.images.SeedImage.parse(s.config().seedImage().get())
+                    .importIfMissing(s.lookup(), imports, journal);
+        }
+        new ImageApi(s.projections(), s.lookup(), store, imports,
                 new TagImageHandler(journal, s.lookup()), remover, new PruneImagesHandler(journal, remover, s.storage()),
                 registry::pull, scratch).register(api);
         new ImageArchiveApi(new SaveImagesHandler(journal, s.lookup(), new ImageSaver(store)),

@@ -37,6 +37,11 @@ class OpsScriptIT {
         return Shell.run(command, Map.of("DOCKER_HOST", "unix:///run/tallyman-ops-it.sock"), null, 120);
     }
 
+    /** A moment just past now, so `docker events` returns instead of following. */
+    private static String until() {
+        return Long.toString(System.currentTimeMillis() / 1000 + 1);
+    }
+
     @AfterAll
     static void tearDown() {
         ops("down");
@@ -54,7 +59,23 @@ class OpsScriptIT {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.stdout()).contains("already running");
 
-        assertThat(docker("import", BusyboxTar.get().toString(), "busybox").exitCode()).isZero();
+        // The first minute: busybox is there without a registry, imported by Tallyman itself at start.
+        CommandResult hello = docker("run", "--rm", "busybox", "echo", "hello");
+        assertThat(hello.exitCode()).as(hello.toString()).isZero();
+        assertThat(hello.stdout()).isEqualTo("hello\n");
+        CommandResult shell = Shell.run(List.of("/usr/local/bin/docker", "run", "-i", "--rm", "busybox", "sh"),
+                Map.of("DOCKER_HOST", "unix:///run/tallyman-ops-it.sock"), "echo from $(basename $0); exit 3\n".getBytes(), 60);
+        assertThat(shell.exitCode()).as(shell.toString()).isEqualTo(3);
+        assertThat(shell.stdout()).isEqualTo("from sh\n");
+        CommandResult imports = docker("events", "--since", "10m", "--until", until(), "--filter", "type=image",
+                "--filter", "event=import", "--format", "{{.Action}} {{index .Actor.Attributes \"tallyman.actor\"}} "
+                        + "{{index .Actor.Attributes \"tallyman.actor.user\"}}");
+        assertThat(imports.stdout().lines().toList()).as(imports.toString()).containsExactly("import system seed");
+        CommandResult runs = docker("events", "--since", "10m", "--until", until(), "--filter", "event=start",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"tallyman.actor\"}} {{index .Actor.Attributes \"tallyman.actor.uid\"}}");
+        assertThat(runs.stdout().lines().toList()).as(runs.toString()).containsExactly("start socket 0", "start socket 0");
+        CommandResult verify = ops("verify");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
         CommandResult run = docker("run", "-d", "-p", "18481:80", "busybox", "sleep", "600");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(docker("network", "create", "opsnet").exitCode()).isZero();
@@ -62,6 +83,14 @@ class OpsScriptIT {
         assertThat(onNet.exitCode()).as(onNet.toString()).isZero();
         String userBridge = "tm-" + docker("network", "inspect", "--format", "{{.Id}}", "opsnet").stdout().trim().substring(0, 12);
         assertThat(ops("status").exitCode()).isZero();
+
+        // A restart imports nothing: busybox:latest is there. Nor does it bring back a busybox the user removed.
+        CommandResult stop = ops("down");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        CommandResult up2 = ops("up");
+        assertThat(up2.exitCode()).as(up2.toString()).isZero();
+        CommandResult importsAgain = docker("events", "--since", "10m", "--until", until(), "--filter", "event=import", "--format", "{{.Action}}");
+        assertThat(importsAgain.stdout().lines().toList()).containsExactly("import");
 
         CommandResult down = ops("down");
         assertThat(down.exitCode()).as(down.toString()).isZero();
