@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * setting for it (TESTCONTAINERS_RYUK_CONTAINER_IMAGE). The client runs in a JVM of its own and dies without
  * cleaning up, and the reaper must remove its container.
  */
-class TestcontainersIT extends ContainerItSupport {
+class ClientTestcontainersIT extends ContainerItSupport {
     private static final String RYUK_IMAGE = "tallyman-it/ryuk:local";
 
     @Override
@@ -35,7 +35,7 @@ class TestcontainersIT extends ContainerItSupport {
         env.put("TESTCONTAINERS_RYUK_CONTAINER_IMAGE", RYUK_IMAGE);
         // Testcontainers remembers the strategy it found in ~/.testcontainers.properties: keep that in the test.
         List<String> command = List.of("java", "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
-                TestcontainersClient.class.getName(), "busybox:latest");
+                GenericContainerProgram.class.getName(), "busybox:latest");
         CommandResult client = Shell.run(command, env, null, 120);
         Shell.run("rm", "-rf", home.toString());
 

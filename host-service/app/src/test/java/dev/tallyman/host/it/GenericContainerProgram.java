@@ -10,12 +10,12 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A program written against Testcontainers, run by {@link TestcontainersIT} in a JVM of its own with DOCKER_HOST
+ * A program written against Testcontainers, run by {@link ClientTestcontainersIT} in a JVM of its own with DOCKER_HOST
  * pointing at Tallyman: it prints what it saw, one "key: value" line each, and dies without stopping its
  * container, so that only the resource reaper can clean up after it.
  */
-public final class TestcontainersClient {
-    private TestcontainersClient() {
+public final class GenericContainerProgram {
+    private GenericContainerProgram() {
     }
 
     public static void main(String[] args) throws Exception {
