@@ -1,0 +1,40 @@
+package dev.tallyman.host.api;
+
+import dev.tallyman.host.commands.EngineException;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Request parameters of the container routes whose meaning depends on the API version a client asks for (moby's
+ * version history), in one place. An older client may send a parameter its version did not have (a proxy, a
+ * library built for a newer version); Docker ignores it, so Tallyman does too.
+ */
+final class ContainerRequestsByVersion {
+    /** Docker's refusal of a start body; "{}" and "null" (and any body up to 7 bytes) pass, as with Docker. */
+    static final String START_BODY_REFUSED =
+            "starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24";
+
+    private ContainerRequestsByVersion() {
+    }
+
+    /** stop and restart take a signal from 1.42; before that the container's stop signal is used. */
+    static String stopSignal(ApiRequest request) {
+        return request.version().atLeast(1, 42) ? request.query("signal", "") : "";
+    }
+
+    /** wait takes a condition from 1.30; before that it always waits for the container to stop running. */
+    static String waitCondition(ApiRequest request) {
+        return request.version().atLeast(1, 30) ? request.query("condition", "not-running") : "not-running";
+    }
+
+    /** Start's HostConfig body went away in 1.24, the oldest version served: a body with content is refused. */
+    static void checkStartBody(ApiRequest request) {
+        Buffer body = request.routing().body() == null ? null : request.routing().body().buffer();
+        checkStartBody(body == null ? 0 : body.length());
+    }
+
+    static void checkStartBody(int length) {
+        if (length > 7) {
+            throw EngineException.invalid(START_BODY_REFUSED);
+        }
+    }
+}
