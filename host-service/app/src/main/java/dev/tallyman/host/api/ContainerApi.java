@@ -223,11 +223,11 @@ public final class ContainerApi {
         Map<String, Object> body = ContainerJson.inspect(c, launcher.jsonLogPath(c.id()).toString(),
                 launcher.rootfs(c.id()).toString(), storageDriver, List.of());
         ContainerNetworkJson.decorateInspect(body, c, networksOf(c), launcher.bundle(c.id()));
-        ContainerFieldsByVersion.shapeInspect(body, request.version(), c.id());
         MountJson.decorate(body, c.spec(), this::volume);
         InspectDefaults.fill(body, c.spec());
         HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
         LinkJson.decorateInspect(body, c, projections);
+        ContainerFieldsByVersion.shapeInspect(body, request.version(), c.id());
         request.json(200, body);
     }
 

@@ -1,7 +1,6 @@
 package dev.tallyman.host.api;
 
 import dev.tallyman.host.commands.EngineException;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Request parameters of the container routes whose meaning depends on the API version a client asks for (moby's
@@ -28,8 +27,13 @@ final class ContainerRequestsByVersion {
 
     /** Start's HostConfig body went away in 1.24, the oldest version served: a body with content is refused. */
     static void checkStartBody(ApiRequest request) {
-        Buffer body = request.routing().body() == null ? null : request.routing().body().buffer();
-        checkStartBody(body == null ? 0 : body.length());
+        // The length the client announced, as Docker checks it; the body itself is not read (start takes none).
+        String length = request.routing().request().getHeader("Content-Length");
+        try {
+            checkStartBody(length == null ? 0 : Integer.parseInt(length.trim()));
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("invalid Content-Length: " + length);
+        }
     }
 
     static void checkStartBody(int length) {
