@@ -98,6 +98,7 @@ public final class ContainerApi {
     }
 
     private void create(ApiRequest request) {
+        ContainerRequestsByVersion.checkCreatePlatform(request);
         ContainerCreateBody body = request.body(ContainerCreateBody.class);
         if (body.image() == null || body.image().isEmpty()) {
             throw EngineException.invalid("config cannot be empty in order to create a container");

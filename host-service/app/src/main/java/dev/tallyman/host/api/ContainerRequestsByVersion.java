@@ -41,4 +41,14 @@ final class ContainerRequestsByVersion {
             throw EngineException.invalid(START_BODY_REFUSED);
         }
     }
+
+    /**
+     * create takes a platform from 1.41, and then one this host cannot run is refused as a pull for it is; before
+     * 1.41 Docker ignores the parameter.
+     */
+    static void checkCreatePlatform(ApiRequest request) {
+        if (request.version().atLeast(1, 41)) {
+            request.query("platform").filter(p -> !p.isBlank()).ifPresent(RegistryApi::checkPlatform);
+        }
+    }
 }

@@ -100,4 +100,26 @@ class PinnedApiVersionsIT extends ContainerItSupport {
             tallyman.docker("rm", "-f", "apv-body");
         }
     }
+
+    @Test
+    void createTakesAPlatformFrom141AndIgnoresItBefore() {
+        String body = "{\"Image\":\"busybox\",\"Cmd\":[\"true\"]}";
+        CommandResult refused = tallyman.api("POST", "/v1.41/containers/create?name=apv-arm&platform=linux/arm64", body);
+        assertThat(refused.stdout()).contains("image platform linux/arm64 is not supported").endsWith("\n400");
+        assertThat(tallyman.api("POST", "/v1.41/containers/create?name=apv-amd&platform=linux/amd64", body).stdout()).endsWith("\n201");
+        assertThat(tallyman.api("POST", "/v1.40/containers/create?name=apv-old&platform=linux/arm64", body).stdout()).endsWith("\n201");
+        tallyman.docker("rm", "-f", "apv-amd", "apv-old");
+    }
+
+    @Test
+    void stopTakesASignalOnlyFrom142() {
+        ok("run", "-d", "--name", "apv-sig", "busybox", "sleep", "300");
+        try {
+            assertThat(tallyman.api("POST", "/v1.50/containers/apv-sig/stop?t=1&signal=NOSUCH", null).stdout()).endsWith("\n400");
+            assertThat(tallyman.api("POST", "/v1.41/containers/apv-sig/stop?t=1&signal=NOSUCH", null).stdout()).endsWith("\n204");
+            assertThat(inspect("{{.State.Status}}", "apv-sig")).isEqualTo("exited");
+        } finally {
+            tallyman.docker("rm", "-f", "apv-sig");
+        }
+    }
 }
