@@ -45,7 +45,7 @@ class PinnedApiVersionsIT extends ContainerItSupport {
         pinned(version, "network", "create", tag + "-net");
         pinned(version, "volume", "create", tag + "-vol");
         String id = pinned(version, "run", "-d", "--name", tag, "--network", tag + "-net", "--network-alias", "web",
-                "-v", tag + "-vol:/data", "busybox", "sleep", "300").trim();
+                "-v", tag + "-vol:/data", "busybox", "sh", "-c", "echo started; exec sleep 300").trim();
         try {
             assertThat(pinned(version, "ps", "--format", "{{.Names}} {{.Status}}")).contains(tag + " Up");
             assertThat(pinned(version, "inspect", "--format", "{{.State.Status}}", tag).trim()).isEqualTo("running");
@@ -55,7 +55,15 @@ class PinnedApiVersionsIT extends ContainerItSupport {
             assertThat(endpoint).contains("\"Aliases\":[\"web\",\"" + id.substring(0, 12) + "\"]");
             assertThat(tallyman.api("GET", "/v" + version + "/containers/" + id + "/json", null).stdout())
                     .doesNotContain("\"DNSNames\":").doesNotContain("\"GwPriority\":").endsWith("\n200");
+            assertThat(pinned(version, "exec", tag, "sh", "-c", "echo out; echo err >&2").lines()).contains("out");
+            eventually(java.time.Duration.ofSeconds(10), () -> pinned(version, "logs", tag), out -> out.contains("started"));
             assertThat(pinned(version, "images", "--format", "{{.Repository}}:{{.Tag}}")).contains("busybox:latest");
+            assertThat(pinned(version, "image", "inspect", "--format", "{{.Os}}", "busybox").trim()).isEqualTo("linux");
+            assertThat(pinned(version, "info", "--format", "{{.ServerVersion}}").trim()).isEqualTo("28.2.0");
+            if (!version.equals("1.24")) {
+                // system df came with 1.25; the CLI does not ask an older server for it
+                assertThat(pinned(version, "system", "df", "--format", "{{.Type}}").lines()).contains("Images", "Containers");
+            }
             assertThat(pinned(version, "network", "ls", "--format", "{{.Name}}").lines()).contains("bridge", tag + "-net");
             assertThat(pinned(version, "volume", "ls", "--format", "{{.Name}}").lines()).contains(tag + "-vol");
             pinned(version, "stop", "-t", "1", tag);
