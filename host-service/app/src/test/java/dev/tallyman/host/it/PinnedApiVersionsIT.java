@@ -130,4 +130,17 @@ class PinnedApiVersionsIT extends ContainerItSupport {
             tallyman.docker("rm", "-f", "apv-sig");
         }
     }
+
+    @Test
+    void waitTakesAConditionOnlyFrom130() {
+        exits(3, "run", "--name", "apv-wait", "busybox", "sh", "-c", "exit 3");
+        try {
+            assertThat(tallyman.api("POST", "/v1.30/containers/apv-wait/wait?condition=bogus", null).stdout())
+                    .isEqualTo("{\"message\":\"invalid condition: bogus\"}\n400");
+            assertThat(tallyman.api("POST", "/v1.29/containers/apv-wait/wait?condition=bogus", null).stdout())
+                    .contains("\"StatusCode\":3").endsWith("\n200");
+        } finally {
+            tallyman.docker("rm", "-f", "apv-wait");
+        }
+    }
 }
