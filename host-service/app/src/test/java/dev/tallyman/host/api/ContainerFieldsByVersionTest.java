@@ -46,36 +46,28 @@ class ContainerFieldsByVersionTest {
     }
 
     @Test
-    void below145TheShortIdIsAnAliasOnUserNetworksOnly() {
+    void below145TheShortIdAndHostnameAreAliasesOnUserNetworksOnly() {
         Map<String, Object> body = current();
+        body.put("Config", Map.of("Hostname", "app-host"));
         ContainerFieldsByVersion.shapeInspect(body, new ApiVersion(1, 44), ID);
-        assertThat(endpoint(body, "appnet").get("Aliases")).isEqualTo(List.of("web", "0123456789ab"));
+        assertThat(endpoint(body, "appnet").get("Aliases")).isEqualTo(List.of("web", "0123456789ab", "app-host"));
         assertThat(endpoint(body, "bridge").get("Aliases")).isNull();
-        assertThat(endpoint(body, "appnet")).containsKey("DNSNames").doesNotContainKey("GwPriority");
+        // what later versions added stays, as Docker 28 leaves it
+        assertThat(endpoint(body, "appnet")).containsKeys("DNSNames", "GwPriority");
 
         Map<String, Object> at145 = current();
+        at145.put("Config", Map.of("Hostname", "app-host"));
         ContainerFieldsByVersion.shapeInspect(at145, new ApiVersion(1, 45), ID);
         assertThat(endpoint(at145, "appnet").get("Aliases")).isEqualTo(List.of("web"));
     }
 
     @Test
-    void anEndpointWithoutAliasesGetsTheShortIdAlone() {
+    void theDefaultHostnameIsTheShortIdAndIsListedOnce() {
         Map<String, Object> body = current();
+        body.put("Config", Map.of("Hostname", "0123456789ab"));
         endpoint(body, "appnet").put("Aliases", null);
         ContainerFieldsByVersion.shapeInspect(body, new ApiVersion(1, 41), ID);
         assertThat(endpoint(body, "appnet").get("Aliases")).isEqualTo(List.of("0123456789ab"));
-    }
-
-    @Test
-    void olderClientsSeeNeitherDnsNamesNorGwPriority() {
-        Map<String, Object> body = current();
-        ContainerFieldsByVersion.shapeInspect(body, ApiVersion.MINIMUM, ID);
-        assertThat(endpoint(body, "appnet")).doesNotContainKeys("DNSNames", "GwPriority");
-        assertThat(endpoint(body, "bridge")).doesNotContainKeys("DNSNames", "GwPriority");
-
-        Map<String, Object> at147 = current();
-        ContainerFieldsByVersion.shapeInspect(at147, new ApiVersion(1, 47), ID);
-        assertThat(endpoint(at147, "appnet")).containsKey("DNSNames").doesNotContainKey("GwPriority");
     }
 
     @Test
