@@ -98,6 +98,7 @@ public final class ContainerApi {
     }
 
     private void create(ApiRequest request) {
+        ContainerRequestsByVersion.checkCreatePlatform(request);
         ContainerCreateBody body = request.body(ContainerCreateBody.class);
         if (body.image() == null || body.image().isEmpty()) {
             throw EngineException.invalid("config cannot be empty in order to create a container");
@@ -227,6 +228,7 @@ public final class ContainerApi {
         InspectDefaults.fill(body, c.spec());
         HealthJson.decorateInspect(body, c.spec().options().health(), healthOf(c));
         LinkJson.decorateInspect(body, c, projections);
+        ContainerFieldsByVersion.shapeInspect(body, request.version(), c.id());
         request.json(200, body);
     }
 
@@ -244,6 +246,7 @@ public final class ContainerApi {
     }
 
     private void start(ApiRequest request) {
+        ContainerRequestsByVersion.checkStartBody(request);
         start.handle(request.path("name"), request.commandContext());
         request.noContent();
     }
@@ -254,13 +257,13 @@ public final class ContainerApi {
     }
 
     private void stop(ApiRequest request) {
-        stop.handle(request.path("name"), stopTimeout(request), request.query("signal", ""), request.commandContext());
+        stop.handle(request.path("name"), stopTimeout(request), ContainerRequestsByVersion.stopSignal(request), request.commandContext());
         request.noContent();
     }
 
     private void restart(ApiRequest request) {
         try {
-            stop.handle(request.path("name"), stopTimeout(request), request.query("signal", ""), request.commandContext());
+            stop.handle(request.path("name"), stopTimeout(request), ContainerRequestsByVersion.stopSignal(request), request.commandContext());
         } catch (EngineException e) {
             if (e.kind() != EngineException.Kind.NOT_MODIFIED) {
                 throw e;
@@ -322,7 +325,7 @@ public final class ContainerApi {
 
     /** docker wait, and the CLI's wait during docker run: answers when the condition is met. */
     private void await(ApiRequest request) throws Exception {
-        ContainerWaits.Condition condition = switch (request.query("condition", "not-running")) {
+        ContainerWaits.Condition condition = switch (ContainerRequestsByVersion.waitCondition(request)) {
             case "", "not-running" -> ContainerWaits.Condition.NOT_RUNNING;
             case "next-exit" -> ContainerWaits.Condition.NEXT_EXIT;
             case "removed" -> ContainerWaits.Condition.REMOVED;

@@ -70,7 +70,7 @@ public final class RegistryApi {
         stream.end();
     }
 
-    private static void checkPlatform(String platform) {
+    static void checkPlatform(String platform) {
         String p = platform.toLowerCase(java.util.Locale.ROOT);
         if (!(p.equals("linux") || p.equals("linux/amd64") || p.equals("amd64") || p.startsWith("linux/amd64/"))) {
             throw EngineException.invalid("image platform " + platform + " is not supported: this host runs linux/amd64 only");
