@@ -210,7 +210,11 @@ public final class BootReconciler {
     private void reconcileImages(CommandContext context) {
         Set<StreamId> streams = new java.util.LinkedHashSet<>();
         for (OpenIntentLedger.Entry entry : journal.projections().read(p -> p.openIntents().all())) {
-            streams.add(new StreamId(entry.stream()));
+            // only the streams an image intent is open in: reading every stream with any open intent (a
+            // container's, at every boot after a crash) cost a query each
+            if (entry.intentType().startsWith("image.")) {
+                streams.add(new StreamId(entry.stream()));
+            }
         }
         for (StreamId stream : streams) {
             for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
