@@ -93,6 +93,24 @@ public final class ApiRequest {
         }
     }
 
+    /**
+     * The JSON body as a T after {@code shape} rewrote its tree: how a route reads a body whose fields mean
+     * different things at different API versions.
+     */
+    public <T> T body(Class<T> type, java.util.function.UnaryOperator<com.fasterxml.jackson.databind.JsonNode> shape) {
+        Buffer body = context.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw EngineException.invalid("invalid JSON: empty body");
+        }
+        try {
+            return json.treeToValue(shape.apply(json.readTree(body.getBytes())), type);
+        } catch (JsonProcessingException e) {
+            throw EngineException.invalid("invalid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw EngineException.invalid("invalid JSON: " + e.getMessage());
+        }
+    }
+
     public HttpServerResponse response() {
         return context.response();
     }

@@ -99,7 +99,9 @@ public final class ContainerApi {
 
     private void create(ApiRequest request) {
         ContainerRequestsByVersion.checkCreatePlatform(request);
-        ContainerCreateBody body = request.body(ContainerCreateBody.class);
+        List<String> warnings = new java.util.ArrayList<>();
+        ContainerCreateBody body = request.body(ContainerCreateBody.class,
+                tree -> ContainerRequestsByVersion.shapeCreate(tree, request.version(), warnings));
         if (body.image() == null || body.image().isEmpty()) {
             throw EngineException.invalid("config cannot be empty in order to create a container");
         }
@@ -141,7 +143,7 @@ public final class ContainerApi {
         if (host.consoleSize() != null && host.consoleSize().size() == 2) {
             launcher.consoleSize(id, host.consoleSize().get(0), host.consoleSize().get(1));
         }
-        request.json(201, Map.of("Id", id, "Warnings", List.of()));
+        request.json(201, Map.of("Id", id, "Warnings", warnings));
     }
 
     /** The service's log driver and options (daemon.json), for creates that name none of their own. */

@@ -14,6 +14,8 @@ import java.util.Set;
  * hostname among its Aliases: Docker used to add both as aliases, and scripts and compose files written then
  * read them from there. From 1.45 Aliases are exactly what the client asked for; DNSNames carries the rest.
  *
+ * <p>From 1.42 HostConfig has no KernelMemory and KernelMemoryTCP.
+ *
  * <p>Fields that newer versions added (DNSNames from 1.44, GwPriority from 1.48) stay in older answers, as
  * Docker 28 leaves them: a client ignores fields it does not know, and taking them away would make Tallyman's
  * answers differ from Docker's for no client's sake.
@@ -28,6 +30,13 @@ final class ContainerFieldsByVersion {
     /** Shapes a GET /containers/{id}/json body, built for the current version, for {@code version}. */
     @SuppressWarnings("unchecked")
     static void shapeInspect(Map<String, Object> body, ApiVersion version, String containerId) {
+        if (version.atLeast(1, 42) && body.get("HostConfig") instanceof Map<?, ?> host) {
+            // 1.42 dropped kernel memory limits; Docker leaves the fields out when they are not set (never, here).
+            Map<String, Object> shaped = new LinkedHashMap<>((Map<String, Object>) host);
+            shaped.remove("KernelMemory");
+            shaped.remove("KernelMemoryTCP");
+            body.put("HostConfig", shaped);
+        }
         if (version.atLeast(1, 45)
                 || !(body.get("NetworkSettings") instanceof Map<?, ?> settings)
                 || !(settings.get("Networks") instanceof Map<?, ?> networks)) {

@@ -16,7 +16,8 @@ final class CreateOptionsJson {
     static ContainerOptions optionsOf(ContainerCreateBody body, ContainerCreateBody.HostConfig host, String driver) {
         ContainerCreateBody.HealthcheckBody h = body.healthcheck();
         dev.tallyman.audit.event.HealthConfig health = h == null ? null
-                : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
+                : new dev.tallyman.audit.event.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries(),
+                        h.startInterval());
         return new ContainerOptions(driver, host.groupAdd(), health,
                 dev.tallyman.host.commands.containers.ContainerLinks.parse(host.links()), host.storageOpt());
     }

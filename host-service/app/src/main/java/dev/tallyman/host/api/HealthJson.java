@@ -20,6 +20,7 @@ final class HealthJson {
             if (config.intervalNanos() != 0) check.put("Interval", config.intervalNanos());
             if (config.timeoutNanos() != 0) check.put("Timeout", config.timeoutNanos());
             if (config.startPeriodNanos() != 0) check.put("StartPeriod", config.startPeriodNanos());
+            if (config.startIntervalNanos() != 0) check.put("StartInterval", config.startIntervalNanos());
             if (config.retries() != 0) check.put("Retries", config.retries());
             Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) c);
             copy.put("Healthcheck", check);

@@ -127,7 +127,7 @@ public final class ImageApi {
             row.put("SharedSize", -1);
             ImageFieldsByVersion.putVirtualSize(row, request.version(), image.sizeBytes());
             row.put("Labels", labelsOf(image));
-            row.put("Containers", containersPerImage.getOrDefault(image.id(), 0L));
+            ImageFieldsByVersion.shapeListRow(row, request.version(), containersPerImage.getOrDefault(image.id(), 0L));
             rows.add(row);
         }
         request.json(200, rows);

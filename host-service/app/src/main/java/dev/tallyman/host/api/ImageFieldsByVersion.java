@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Fields of image answers that come and go with the API version a client asks for (moby's version history):
  * VirtualSize left the image list, image inspect and system df in 1.44; Container and ContainerConfig left
- * image inspect in 1.45.
+ * image inspect in 1.45. In the image list, untagged images showed {@code <none>:<none>} before 1.43, and the
+ * count of containers using an image is given from 1.51 only (-1, "not computed", before).
  *
  * <p>One deliberate difference: Container and ContainerConfig stay at every version. docker-compose 1.29 asks
  * for the server's own API version and then looks up ContainerConfig.Volumes when it recreates a service, so
@@ -20,6 +21,16 @@ final class ImageFieldsByVersion {
         if (!version.atLeast(1, 44)) {
             answer.put("VirtualSize", size);
         }
+    }
+
+    /** An image list row's RepoTags, RepoDigests and Containers for {@code version}. */
+    static void shapeListRow(Map<String, Object> row, ApiVersion version, long containers) {
+        if (!version.atLeast(1, 43) && row.get("RepoTags") instanceof java.util.List<?> tags && tags.isEmpty()
+                && row.get("RepoDigests") instanceof java.util.List<?> digests && digests.isEmpty()) {
+            row.put("RepoTags", java.util.List.of("<none>:<none>"));
+            row.put("RepoDigests", java.util.List.of("<none>@<none>"));
+        }
+        row.put("Containers", version.atLeast(1, 51) ? containers : -1L);
     }
 
     /**

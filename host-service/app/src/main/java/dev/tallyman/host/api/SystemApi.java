@@ -132,6 +132,7 @@ public final class SystemApi {
         info.put("DriverStatus", InfoFields.driverStatus(storageDriver, dataRoot));
         info.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "", "ControlAvailable", false, "Error", ""));
         info.put("Warnings", warnings.get());
+        InfoFieldsByVersion.shape(info, request.version());
         request.json(200, info);
     }
 

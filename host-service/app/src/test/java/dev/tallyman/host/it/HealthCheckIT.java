@@ -67,6 +67,17 @@ class HealthCheckIT extends ContainerItSupport {
     }
 
     @Test
+    void whileStartingProbesComeEveryStartInterval() {
+        // An interval of a minute, but a start interval of 1 s during a minute's start period: healthy in seconds.
+        ok("run", "-d", "--name", "quick", "--health-cmd", "true", "--health-interval", "60s",
+                "--health-start-period", "60s", "--health-start-interval", "1s", "busybox", "sleep", "600");
+        assertThat(inspect("{{json .Config.Healthcheck}}", "quick")).isEqualTo("{\"Test\":[\"CMD-SHELL\",\"true\"],"
+                + "\"Interval\":60000000000,\"StartPeriod\":60000000000,\"StartInterval\":1000000000}");
+        eventually(Duration.ofSeconds(10), () -> health("quick"), "healthy 0"::equals);
+        ok("rm", "-f", "quick");
+    }
+
+    @Test
     void anImagesHealthcheckAppliesUnlessTurnedOff() throws Exception {
         Path ctx = Files.createTempDirectory("api-health-ctx");
         try {

@@ -41,7 +41,8 @@ public record ContainerCreateBody(
     /** Config.Healthcheck: durations in nanoseconds, zero for "inherit from the image / Docker's default". */
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record HealthcheckBody(List<String> test, long interval, long timeout, long startPeriod, int retries) {
+    public record HealthcheckBody(List<String> test, long interval, long timeout, long startPeriod, int retries,
+            long startInterval) {
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)

@@ -15,7 +15,7 @@ final class HealthChecks {
         }
         Healthcheck i = image.get();
         HealthConfig fromImage = new HealthConfig(i.test(), i.interval().toNanos(), i.timeout().toNanos(),
-                i.startPeriod().toNanos(), i.retries());
+                i.startPeriod().toNanos(), i.retries(), i.startInterval().toNanos());
         if (requested == null) {
             return fromImage;
         }
@@ -23,6 +23,7 @@ final class HealthChecks {
                 requested.intervalNanos() != 0 ? requested.intervalNanos() : fromImage.intervalNanos(),
                 requested.timeoutNanos() != 0 ? requested.timeoutNanos() : fromImage.timeoutNanos(),
                 requested.startPeriodNanos() != 0 ? requested.startPeriodNanos() : fromImage.startPeriodNanos(),
-                requested.retries() != 0 ? requested.retries() : fromImage.retries());
+                requested.retries() != 0 ? requested.retries() : fromImage.retries(),
+                requested.startIntervalNanos() != 0 ? requested.startIntervalNanos() : fromImage.startIntervalNanos());
     }
 }

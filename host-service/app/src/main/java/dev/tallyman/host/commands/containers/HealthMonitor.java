@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs containers' health probes (HEALTHCHECK, --health-*) while they run, with Docker's rules: a probe every
  * interval (default 30 s), killed after the timeout (default 30 s); exit 0 is healthy, anything else a failure;
- * failures during the start period do not count while the container is still starting; after {@code retries}
+ * failures during the start period do not count while the container is still starting, and while it is, probes
+ * come every start interval instead (default 5 s, API 1.44); after {@code retries}
  * (default 3) failures in a row it is unhealthy. Each change of status or failing streak goes on the record as
  * {@link ContainerHealthChanged} (actor: Tallyman's health checker), so a restarted service resumes with the same
  * status and streak.
@@ -34,13 +35,15 @@ import org.jboss.logging.Logger;
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HealthMonitor.class);
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_START_INTERVAL = Duration.ofSeconds(5);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final int DEFAULT_RETRIES = 3;
 
     private final Journal journal;
     private final ContainerFinder finder;
     private final ContainerRuntime runtime;
-    private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
+    /** The pending probe of each running container; a probe schedules the next one only while it is still here. */
+    private final Map<String, Probes> scheduled = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "health-checks");
         t.setDaemon(true);
@@ -70,9 +73,9 @@ public final class HealthMonitor implements AutoCloseable {
                     .ifPresent(c -> schedule(c.id(), c.spec().options().health()));
         } else if (event instanceof ContainerEvent.ContainerDied || event instanceof ContainerEvent.ContainerRemoved
                 || event instanceof ContainerEvent.ContainerRemoveRequested) {
-            ScheduledFuture<?> probes = scheduled.remove(event.containerId());
+            Probes probes = scheduled.remove(event.containerId());
             if (probes != null) {
-                probes.cancel(false);
+                probes.cancel();
             }
         }
     }
@@ -81,11 +84,57 @@ public final class HealthMonitor implements AutoCloseable {
         if (config == null || !config.probes()) {
             return;
         }
-        long interval = config.intervalNanos() > 0 ? config.intervalNanos() : DEFAULT_INTERVAL.toNanos();
-        ScheduledFuture<?> probes = timer.scheduleWithFixedDelay(() -> probe(id, config), interval, interval, TimeUnit.NANOSECONDS);
-        ScheduledFuture<?> old = scheduled.put(id, probes);
+        Probes probes = new Probes();
+        Probes old = scheduled.put(id, probes);
         if (old != null) {
-            old.cancel(false);
+            old.cancel();
+        }
+        probes.next(timer.schedule(() -> probeAndReschedule(id, config, probes), nextDelay(id, config), TimeUnit.NANOSECONDS));
+    }
+
+    private void probeAndReschedule(String id, HealthConfig config, Probes probes) {
+        probe(id, config);
+        if (scheduled.get(id) == probes) {
+            probes.next(timer.schedule(() -> probeAndReschedule(id, config, probes), nextDelay(id, config), TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /**
+     * Docker's rule: the start interval while the start period lasts and the container is still starting, the
+     * interval otherwise. With no start period (the default) the start interval never applies.
+     */
+    private long nextDelay(String id, HealthConfig config) {
+        long interval = config.intervalNanos() > 0 ? config.intervalNanos() : DEFAULT_INTERVAL.toNanos();
+        if (config.startPeriodNanos() <= 0) {
+            return interval;
+        }
+        Instant started = finder.byId(id).flatMap(ContainerView::startedAt).orElse(null);
+        boolean inStartPeriod = started != null && Instant.now().isBefore(started.plusNanos(config.startPeriodNanos()));
+        boolean starting = journal.projections().read(p -> p.health().of(id)).map(h -> h.status().equals("starting")).orElse(true);
+        if (inStartPeriod && starting) {
+            return config.startIntervalNanos() > 0 ? config.startIntervalNanos() : DEFAULT_START_INTERVAL.toNanos();
+        }
+        return interval;
+    }
+
+    /** One container's chain of probes: cancelling it stops the pending probe and any the running one would add. */
+    private static final class Probes {
+        private volatile ScheduledFuture<?> pending;
+        private volatile boolean cancelled;
+
+        void next(ScheduledFuture<?> future) {
+            pending = future;
+            if (cancelled) {
+                future.cancel(false);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> p = pending;
+            if (p != null) {
+                p.cancel(false);
+            }
         }
     }
 
