@@ -217,15 +217,7 @@ public final class BootReconciler {
             }
         }
         for (StreamId stream : streams) {
-            for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
-                if (!(open.intent() instanceof ImageEvent)) {
-                    continue;
-                }
-                CommandContext closing = new CommandContext(context.actor(), open.correlationId());
-                Event outcome = open.intent() instanceof ImageDeleteRequested delete
-                        ? finishDelete(delete) : open.intent().interrupted(INTERRUPTED);
-                journal.append(stream, ExpectedVersion.any(), outcome, closing);
-            }
+            closeOpen(stream, open -> open.intent() instanceof ImageEvent, INTERRUPTED, context);
         }
     }
 
@@ -305,8 +297,21 @@ public final class BootReconciler {
      * finished as at boot; anything else is closed with its failure, naming why.
      */
     void closeEveryOpen(StreamId stream, String reason) {
+        closeOpen(stream, open -> true, reason, CommandContext.system("reconcile"));
+    }
+
+    /**
+     * Gives each open intent of {@code stream} that {@code which} selects its outcome, under the intent's own
+     * correlation id: an image delete is finished (its names went with its intent); anything else is closed with
+     * its failure, naming {@code reason}.
+     */
+    private void closeOpen(StreamId stream, java.util.function.Predicate<OpenIntents.Open> which, String reason,
+                           CommandContext context) {
         for (OpenIntents.Open open : OpenIntents.in(journal.store().readStream(stream))) {
-            CommandContext closing = new CommandContext(CommandContext.system("reconcile").actor(), open.correlationId());
+            if (!which.test(open)) {
+                continue;
+            }
+            CommandContext closing = new CommandContext(context.actor(), open.correlationId());
             Event outcome = open.intent() instanceof ImageDeleteRequested delete
                     ? finishDelete(delete) : open.intent().interrupted(reason);
             journal.append(stream, ExpectedVersion.any(), outcome, closing);
