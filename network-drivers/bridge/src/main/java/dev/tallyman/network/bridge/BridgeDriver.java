@@ -91,9 +91,13 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
             int mtu = mtuOf(network);
             String configure = "addr replace " + cidr + " dev " + bridge + "\n"
                     + "link set " + bridge + (mtu > 0 ? " mtu " + mtu : "") + " up\n";
+            // The bridge's MAC is set, never left to the kernel: a bridge whose MAC was not set takes the lowest MAC
+            // of its ports, so a container joining with a lower one changed the gateway's MAC under every other
+            // container's ARP cache, and their packets to the gateway (DNS among them) went nowhere until the
+            // entry expired. A MAC that was set stays put.
             if (!linkExists(bridge)) {
                 try {
-                    ip("link add name " + bridge + " type bridge\n" + configure);
+                    ip("link add name " + bridge + " address " + macOf(ipv4.gateway()) + " type bridge\n" + configure);
                 } catch (Tools.ToolFailure e) {
                     if (!linkExists(bridge)) {
                         throw e;
@@ -101,7 +105,7 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
                     ip(configure); // made by a concurrent create meanwhile
                 }
             } else {
-                ip(configure);
+                ip(pinMac(bridge) + configure);
             }
             // 127.0.0.1 may leave through the bridge, so that ports published on loopback reach containers.
             Files.writeString(Path.of("/proc/sys/net/ipv4/conf", bridge, "route_localnet"), "1");
@@ -332,6 +336,19 @@ public final class BridgeDriver implements NetworkDriver, PortPublishing {
     /** Deletes this instance's whole nft table (tests; {@code ops/tallyman down} does the same with nft). */
     void deleteTable() throws IOException {
         nft("add table ip " + config.nftTable() + "\ndelete table ip " + config.nftTable() + "\n");
+    }
+
+    /**
+     * For a bridge made before its MAC was set at creation: sets the MAC it has now, which pins it (the kernel
+     * then keeps it whatever ports join). Nothing when it is pinned already.
+     */
+    private static String pinMac(String bridge) throws IOException {
+        Path device = Path.of("/sys/class/net", bridge);
+        // addr_assign_type 3: NET_ADDR_SET, a MAC somebody chose
+        if (Files.readString(device.resolve("addr_assign_type")).trim().equals("3")) {
+            return "";
+        }
+        return "link set " + bridge + " address " + Files.readString(device.resolve("address")).trim() + "\n";
     }
 
     /** Docker's MAC for an address when none is given: {@code 02:42} and the four address bytes. */

@@ -125,6 +125,45 @@ class BridgeDriverIT implements NetworkDriverContract {
         }
     }
 
+    /**
+     * A bridge whose MAC the kernel chose follows its lowest port's MAC, so a joining container could move the
+     * gateway's MAC away from under the others' ARP caches (their DNS to the gateway then timed out). The driver
+     * sets it: a new bridge gets the gateway's Docker-style MAC, one made before keeps the MAC it has.
+     */
+    @Test
+    void theGatewaysMacIsSetAndStaysWhileContainersComeAndGo(@TempDir Path root) throws Exception {
+        BridgeDriver driver = (BridgeDriver) newDriver(root);
+        try (NetworkLab lab = new NetworkLab(driver, true)) {
+            NetworkSpec network = lab.network(false);
+            driver.createNetwork(network);
+            Path device = Path.of("/sys/class/net", BridgeDriver.bridgeName(network));
+            String mac = Files.readString(device.resolve("address")).trim();
+            assertThat(mac).isEqualTo(BridgeDriver.macOf(network.ipv4().orElseThrow().gateway()));
+            assertThat(Files.readString(device.resolve("addr_assign_type")).trim()).isEqualTo("3");
+            List<Endpoint> joined = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                Endpoint endpoint = lab.endpoint(network, i, List.of());
+                driver.join(network, endpoint);
+                joined.add(endpoint);
+                assertThat(Files.readString(device.resolve("address")).trim()).isEqualTo(mac);
+            }
+            for (Endpoint endpoint : joined) {
+                driver.leave(network, endpoint);
+            }
+            assertThat(Files.readString(device.resolve("address")).trim()).isEqualTo(mac);
+
+            // A bridge left by an older Tallyman, its MAC the kernel's choice: pinned as it is.
+            NetworkSpec older = lab.network(false);
+            String bridge = BridgeDriver.bridgeName(older);
+            NetworkLab.run(List.of("ip", "link", "add", "name", bridge, "type", "bridge"));
+            Path olderDevice = Path.of("/sys/class/net", bridge);
+            String random = Files.readString(olderDevice.resolve("address")).trim();
+            driver.createNetwork(older);
+            assertThat(Files.readString(olderDevice.resolve("addr_assign_type")).trim()).isEqualTo("3");
+            assertThat(Files.readString(olderDevice.resolve("address")).trim()).isEqualTo(random);
+        }
+    }
+
     @Test
     void mtuAndMasqueradeOptionsAreHonoured(@TempDir Path root) throws Exception {
         BridgeDriver driver = (BridgeDriver) newDriver(root);
