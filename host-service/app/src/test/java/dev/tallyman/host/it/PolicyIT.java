@@ -37,6 +37,9 @@ class PolicyIT {
                 level: Request
                 kinds: [container, exec]
                 operations: [create]
+              - name: logins
+                level: Request
+                kinds: [registry]
             """;
     private static final String ACCESS_POLICY = """
             rules:
@@ -127,6 +130,17 @@ class PolicyIT {
                 .isEqualTo(1);
         assertThat(count("type = 'audit.request' and payload->>'body' like '%API_TOKEN=<redacted>%'")).isEqualTo(1);
         ok(tallyman.docker("rm", "-f", "pol-secret"));
+    }
+
+    @Test
+    void aLoginBodyIsRecordedWithoutItsPassword() {
+        // no registry listens on port 1: the login fails, after its body was recorded
+        CommandResult login = tallyman.api("POST", "/auth",
+                "{\"username\":\"pol-user\",\"password\":\"pol-pw-123\",\"serveraddress\":\"127.0.0.1:1\"}");
+        assertThat(login.stdout()).doesNotContain("pol-pw-123");
+        assertThat(count("type = 'audit.request' and payload->>'kind' = 'registry' and payload->>'body' like '%pol-user%'"
+                + " and payload->>'body' like '%\"password\":\"<redacted>\"%'")).isEqualTo(1);
+        assertThat(count("e::text like '%pol-pw-123%'")).isZero();
     }
 
     @Test
