@@ -110,6 +110,16 @@ class PolicyFilesTest {
     }
 
     @Test
+    void groupsAreNamedByNameOrNumber() {
+        assertEquals(0, GroupNames.gidOf("root"));
+        assertEquals(4242, GroupNames.gidOf("4242"));
+        assertEquals(null, GroupNames.gidOf("no-such-group-here"));
+        ActorMatch rootGroup = new ActorMatch(null, null, java.util.List.of("root"), null);
+        assertTrue(rootGroup.matches(ROOT));
+        assertTrue(!rootGroup.matches(NOBODY));
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         PolicyException e = assertThrows(PolicyException.class, () -> PolicyFiles.access(Optional.of("/nonexistent/p.yaml")));
         assertTrue(e.getMessage().startsWith("access policy /nonexistent/p.yaml"), e.getMessage());
