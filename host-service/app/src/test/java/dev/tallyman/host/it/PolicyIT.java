@@ -95,6 +95,13 @@ class PolicyIT {
             if (database != null) {
                 database.close();
             }
+            for (Path dir : new Path[] {policies, clientConfig}) {
+                if (dir != null) {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
+            }
         }
     }
 
