@@ -175,6 +175,13 @@ public record ContainerSpec(
                 logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, options);
     }
 
+    /** This spec with another environment: secrets redacted for the record, or put back for the process (issue 11). */
+    public ContainerSpec withEnv(List<String> newEnv) {
+        return new ContainerSpec(image, imageId, entrypoint, cmd, newEnv, workingDir, user, hostname, labels, networkMode,
+                autoRemove, tty, openStdin, storageDriver, restartPolicy, stopSignal, stopTimeout, limits, security, tmpfs,
+                logOptions, stdinOnce, networks, portBindings, publishAllPorts, exposedPorts, mounts, volumesFrom, options);
+    }
+
     /**
      * Docker's --restart.
      *

@@ -90,6 +90,10 @@ public record StreamId(String value) {
     /** What the reconciler did to the machine on its own account (orphans removed). */
     public static final StreamId RECONCILE = new StreamId("reconcile");
     public static final StreamId REFUSALS = new StreamId("refusals");
+    /** Reads an audit policy asked to record (issue 11): appended with any version, never contended. */
+    public static final StreamId AUDIT_READS = new StreamId("audit-reads");
+    /** Request bodies of state changes an audit policy asked to record. */
+    public static final StreamId AUDIT_REQUESTS = new StreamId("audit-requests");
     /** Snapshots of the projections taken and refused (issue 10). */
     public static final StreamId SNAPSHOTS = new StreamId("snapshots");
     /** Driver plugins loaded, refused and used (issue 14). */

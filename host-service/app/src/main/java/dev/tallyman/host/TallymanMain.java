@@ -27,6 +27,13 @@ public final class TallymanMain {
             System.err.println("tallyman: " + e.getMessage());
             System.exit(1);
         }
+        // the policy files likewise (issues 11, 12): a bad rule stops the service before it serves anyone
+        try {
+            dev.tallyman.host.policy.PolicySettings.load();
+        } catch (dev.tallyman.host.policy.PolicyException e) {
+            System.err.println("tallyman: " + e.getMessage());
+            System.exit(1);
+        }
         Path socket = Path.of(ConfigProvider.getConfig().getValue("tallyman.socket", String.class));
         if (SocketActivation.activated(System.getenv())) {
             SocketActivation.takeOver(socket);

@@ -5,6 +5,9 @@ import dev.tallyman.audit.store.Actor;
 import dev.tallyman.host.commands.CommandContext;
 import dev.tallyman.host.commands.EngineException;
 import dev.tallyman.host.commands.Journal;
+import dev.tallyman.host.policy.PolicyGate;
+import dev.tallyman.host.policy.RouteClass;
+import dev.tallyman.host.policy.RouteTable;
 import dev.tallyman.host.projections.AmbiguousReferenceException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -31,6 +34,7 @@ public final class ApiRouter {
     private final String serverHeader;
     private final Journal journal;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    private volatile PolicyGate policies; // null: no policy file, every request as before
 
     /** Hears each answered request (metrics): its route as registered, its status, and how long it took. */
     public interface RequestObserver {
@@ -86,6 +90,11 @@ public final class ApiRouter {
         this.observer = observer;
     }
 
+    /** Audit and access policies (issues 11, 12) see every request before its handler. */
+    public void guardWith(PolicyGate gate) {
+        this.policies = gate;
+    }
+
     /** Unknown routes get Docker's answer, so the CLI prints a clean error instead of an HTML page. */
     public void finish() {
         router.route().order(Integer.MAX_VALUE - 10).handler(context -> {
@@ -106,10 +115,11 @@ public final class ApiRouter {
             });
         }
         String command = method.name() + " " + path;
+        RouteClass routeClass = RouteTable.classify(method.name(), path);
         route.blockingHandler(context -> {
             long began = System.nanoTime();
             try {
-                serve(context, command, handler);
+                serve(context, command, routeClass, handler);
             } finally {
                 // a stream or a hijacked connection counts until its handler returns
                 observer.answered(method.name(), path, context.response().getStatusCode(), System.nanoTime() - began);
@@ -132,7 +142,7 @@ public final class ApiRouter {
         return "^(?:/v(?<apiversion>[0-9]+\\.[0-9]+))?" + body + "/?$";
     }
 
-    private void serve(RoutingContext context, String command, ApiHandler handler) {
+    private void serve(RoutingContext context, String command, RouteClass routeClass, ApiHandler handler) {
         UUID correlationId = UUID.randomUUID();
         context.response().putHeader(ApiRequest.CORRELATION_HEADER, correlationId.toString());
         Actor actor = Peers.actorOf(context.request().connection());
@@ -140,6 +150,12 @@ public final class ApiRouter {
             String requested = context.pathParam("apiversion");
             ApiVersion version = requested == null ? ApiVersion.CURRENT : ApiVersion.parse(requested).checkServed();
             ApiRequest request = new ApiRequest(context, version, actor, correlationId, json);
+            PolicyGate gate = policies;
+            if (gate != null) {
+                gate.admit(PeerGroups.callerOf(context.request().connection(), actor), new PolicyGate.Request(routeClass,
+                        command, context.request().method() + " " + context.request().path(), targetOf(context),
+                        PeerGroups.jsonBodyOf(context)), request.commandContext());
+            }
             journal.command(() -> handler.handle(request));
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.SYSTEM) {

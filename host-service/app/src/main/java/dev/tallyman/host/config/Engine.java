@@ -131,6 +131,13 @@ public class Engine {
                 Executables.find(config.runc()), Executables.find(config.conmon()),
                 config.execRoot().resolve("runc"), config.execRoot().resolve("runtime")));
         ContainerLauncher launcher = new ContainerLauncher(storage, networks, runtime, config.execRoot(), config.dataRoot());
+        dev.tallyman.host.policy.PolicySettings policies = dev.tallyman.host.policy.PolicySettings.load();
+        policies.audit().ifPresent(audit -> {
+            // secret Env values leave the record before any event is written; launches put them back
+            var secrets = new dev.tallyman.host.policy.SecretEnv(audit.redact(), config.dataRoot());
+            journal.redactWith(secrets);
+            launcher.restoreEnvWith(secrets::restore);
+        });
         Map<String, VolumeDriver> volumeDriverMap = PluginWiring.recorded(drivers.volumes(config.dataRoot().resolve("volumes")),
                 pluginRecord::volume);
         pluginRecord.recordBoot();
@@ -184,6 +191,9 @@ public class Engine {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ApiRouter api = new ApiRouter(router, json, "Tallyman/" + SystemApi.ENGINE_VERSION + " (linux)", journal);
         api.observeWith(metrics);
+        if (policies.any()) {
+            api.guardWith(new dev.tallyman.host.policy.PolicyGate(policies.audit(), policies.access(), journal, json));
+        }
         Path runcPath = Executables.find(config.runc());
         new SystemApi(projections, storage.name(), config.dataRoot()).withSettings(new dev.tallyman.host.api.InfoSettings(
                 config.logDriver(), runcPath,

@@ -47,6 +47,8 @@ public final class ContainerLauncher {
     private final java.util.Map<String, int[]> consoleSizes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, JsonFileLogShipper> shippers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Object> teardownLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    // Issue 11: puts back the secret environment values the record holds as <redacted> (identity without a policy).
+    private volatile java.util.function.BiFunction<String, List<String>, List<String>> secretEnv = (id, env) -> env;
     private VolumeMounter volumes;
 
     private volatile java.util.function.Consumer<String> networkTeardown;
@@ -87,6 +89,11 @@ public final class ContainerLauncher {
      */
     public Path logPath(String id) {
         return dataRoot.resolve("containers").resolve(id).resolve("container.log");
+    }
+
+    /** Where the process's real environment comes from when the record holds secrets redacted. */
+    public void restoreEnvWith(java.util.function.BiFunction<String, List<String>, List<String>> secretEnv) {
+        this.secretEnv = secretEnv;
     }
 
     /** Docker's json-file log, what docker logs reads and inspect's LogPath names. */
@@ -143,7 +150,7 @@ public final class ContainerLauncher {
             List<String> args = new ArrayList<>(spec.entrypoint());
             args.addAll(spec.cmd());
             List<LinkedContainer> links = network == null ? List.of() : network.links();
-            ContainerProcess process = new ContainerProcess(args, LinkedContainer.environment(links, spec.env()),
+            ContainerProcess process = new ContainerProcess(args, LinkedContainer.environment(links, secretEnv.apply(id, spec.env())),
                     spec.workingDir(), spec.user(), spec.tty(),
                     spec.security().noNewPrivileges(), spec.options().groupAdd());
             ContainerSpecification.Builder builder = ContainerSpecification.builder(id, rootfs(id), process)
