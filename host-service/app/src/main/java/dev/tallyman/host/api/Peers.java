@@ -20,6 +20,9 @@ final class Peers {
     }
 
     static Actor actorOf(HttpConnection connection) {
+        if (connection.isSsl()) {
+            return dev.tallyman.host.access.TlsClients.actorOf(connection);
+        }
         if (connection instanceof ConnectionBase base) {
             Channel channel = base.channel();
             if (channel instanceof EpollDomainSocketChannel domain) {
