@@ -237,27 +237,12 @@ public class Engine {
     }
 
     /**
-     * Root and its group only: the socket grants control of the host (mode 0660). Vert.x creates the socket
-     * file after the routes are set up, with the process umask, so a short-lived thread waits for it to appear.
+     * Root and its group only: the socket grants control of the host (mode 0660). It is bound in a private
+     * folder and moved to its path with its group and mode already set (issue 12, SocketPublisher).
      */
     private void restrictSocketWhenBound() {
-        Thread chmod = new Thread(() -> {
-            Path socket = config.socket();
-            for (int i = 0; i < 600 && !Files.exists(socket); i++) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            try {
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            } catch (IOException e) {
-                LOG.errorf("set mode of socket %s: %s", socket, e.getMessage());
-            }
-        }, "socket-mode");
-        chmod.setDaemon(true);
-        chmod.start();
+        dev.tallyman.host.access.SocketPublisher.publishWhenBound(config.socket(),
+                dev.tallyman.host.access.SocketPublisher.group(config.socketGroup()));
     }
 
     /** Remote access (issue 12): the same router on a mutual-TLS TCP port, when TALLYMAN_TLS_LISTEN is set. */
@@ -278,6 +263,7 @@ public class Engine {
             if (tlsListener != null) {
                 tlsListener.close();
             }
+            dev.tallyman.host.access.SocketPublisher.unpublish(config.socket());
             if (periodicReconciler != null) {
                 periodicReconciler.close();
             }
