@@ -49,6 +49,12 @@ class SocketIdentityIT {
                 } catch (java.io.IOException e) {
                     // not there yet
                 }
+                try {
+                    // often enough to catch any window, without taking a core from the start it watches
+                    Thread.sleep(0, 250_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         watcher.start();
