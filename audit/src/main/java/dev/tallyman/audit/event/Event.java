@@ -6,5 +6,5 @@ package dev.tallyman.audit.event;
  * only; the store wraps it in an envelope with position, version, actor, correlation id, time and hashes.
  */
 public sealed interface Event permits ContainerEvent, ImageEvent, NetworkEvent, VolumeEvent, BuildEvent, RegistryEvent,
-        CommandRefused, SnapshotEvent, PluginEvent, ReconcileEvent, AuditEvent {
+        CommandRefused, SnapshotEvent, PluginEvent, ReconcileEvent, AuditEvent, AccessEvent {
 }

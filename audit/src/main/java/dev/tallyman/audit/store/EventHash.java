@@ -13,7 +13,8 @@ import java.util.UUID;
  * cannot drift apart.
  *
  * <p>hash = hex(SHA-256(field, field, …)) over, in this order: previous hash, position, stream id, version,
- * type, payload text, actor kind, uid, pid, user name, TLS subject, correlation id (lower-case), occurred-at
+ * type, payload text, actor kind, uid, pid, user name, TLS subject, the login uid when known (issue 12:
+ * "loginuid=N", left out when -1 so older events keep their hashes), correlation id (lower-case), occurred-at
  * as microseconds since the epoch. Each field is written as {@code <UTF-8 byte length>:<text>\n}: the length
  * prefix keeps a newline inside a user name or subject from making two different events hash alike.
  */
@@ -43,6 +44,10 @@ public final class EventHash {
         field(sha256, Integer.toString(actor.pid()));
         field(sha256, actor.userName());
         field(sha256, actor.tlsSubject());
+        if (actor.loginUid() != Actor.UNSET) {
+            // only when known: events from before the login uid was recorded keep the hash they were stored with
+            field(sha256, "loginuid=" + actor.loginUid());
+        }
         field(sha256, correlationId.toString());
         field(sha256, Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, occurredAt)));
         return HexFormat.of().formatHex(sha256.digest());

@@ -41,7 +41,7 @@ final class EventWriter {
     private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
     private static final String INSERT = "insert into events (position, stream_id, version, type, payload,"
             + " actor_kind, actor_uid, actor_pid, actor_user_name, actor_tls_subject, correlation_id, occurred_at,"
-            + " previous_hash, hash) values (?, ?, ?, ?, cast(? as json), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " previous_hash, hash, actor_login_uid) values (?, ?, ?, ?, cast(? as json), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -266,6 +266,7 @@ final class EventWriter {
         insert.setObject(12, OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC));
         insert.setString(13, previousHash);
         insert.setString(14, hash);
+        insert.setInt(15, actor.loginUid());
     }
 
     // One connection held for the writer's life: a pool round trip per batch buys nothing for a single writer.

@@ -35,7 +35,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class JdbcEventStore implements EventStore, AutoCloseable {
     private static final String COLUMNS = "position, stream_id, version, type, payload, actor_kind, actor_uid,"
-            + " actor_pid, actor_user_name, actor_tls_subject, correlation_id, occurred_at, previous_hash, hash";
+            + " actor_pid, actor_user_name, actor_tls_subject, correlation_id, occurred_at, previous_hash, hash, actor_login_uid";
     private static final int VERIFY_PAGE = 1000;
     // Rows per round trip of a replay's cursor: large enough that the database streams, small enough that a
     // page of wide rows stays a few megabytes.
@@ -55,7 +55,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     /** The version of the newest script in {@code db/migration} (MigrationVersionTest keeps the two equal). */
-    static final String NEWEST_MIGRATION = "2";
+    static final String NEWEST_MIGRATION = "5";
 
     /** Creates or upgrades the {@code events} table in the connection's current schema (Flyway, {@code classpath:db/migration}). */
     public static void migrate(DataSource dataSource) {
@@ -452,7 +452,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         static StoredRow read(ResultSet rs) throws SQLException {
             // by index, in the order of COLUMNS: a lookup by name per column per row shows in a replay's profile
             Actor actor = new Actor(Actor.Kind.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8),
-                    rs.getString(9), rs.getString(10));
+                    rs.getString(9), rs.getString(10), rs.getInt(15));
             return new StoredRow(rs.getLong(1), new StreamId(rs.getString(2)), rs.getLong(3), rs.getString(4),
                     rs.getString(5), actor, rs.getObject(11, UUID.class),
                     rs.getObject(12, OffsetDateTime.class).toInstant(), rs.getString(13), rs.getString(14));

@@ -196,6 +196,23 @@ class JdbcEventStoreIT {
     }
 
     @Test
+    void aLoginUidReadsBackIsHashedAndOlderEventsWithoutOneStillVerify() throws SQLException {
+        appendTen();
+        Actor behindSudo = Actor.socket(65534, 4243, "nobody", 1000);
+        RecordedEvent eleventh = store.append(StreamId.REFUSALS, ExpectedVersion.any(),
+                List.of(new CommandRefused("CreateVolume", "v", 400, "r")), behindSudo, UUID.randomUUID()).get(0);
+
+        assertThat(store.readAll(10, 1).get(0).actor()).isEqualTo(behindSudo);
+        assertThat(store.readAll(0, 1).get(0).actor().loginUid()).isEqualTo(Actor.UNSET);
+        assertThat(store.verify()).isEqualTo(new ChainVerification(11, Optional.empty(), ""));
+
+        // the login uid is part of the hash: changing it alone is caught
+        schema.sql("alter table events disable trigger events_append_only");
+        schema.sql("update events set actor_login_uid = 0 where position = " + eleventh.position());
+        assertThat(store.verify().firstBroken()).contains(eleventh.position());
+    }
+
+    @Test
     void changedPayloadIsNamedByVerify() throws SQLException {
         appendTen();
         schema.sql("alter table events disable trigger events_append_only");

@@ -46,6 +46,17 @@ public final class TallymanMain {
             Files.delete(socket);
         }
         Files.createDirectories(socket.toAbsolutePath().getParent());
+        // issue 12: a socket group that does not exist stops the start here, named; Quarkus binds in a private
+        // folder and the socket is moved to its path once its group and mode are right (SocketPublisher)
+        try {
+            dev.tallyman.host.access.SocketPublisher.group(
+                    ConfigProvider.getConfig().getOptionalValue("tallyman.socket-group", String.class));
+        } catch (IllegalArgumentException e) {
+            System.err.println("tallyman: " + e.getMessage());
+            System.exit(1);
+        }
+        dev.tallyman.host.access.SocketPublisher.prepare(socket);
+        System.setProperty("quarkus.http.domain-socket", dev.tallyman.host.access.SocketPublisher.bindPath(socket).toString());
         Quarkus.run(args);
     }
 

@@ -33,6 +33,7 @@ public final class ApiRouter {
     private final ObjectMapper json;
     private final String serverHeader;
     private final Journal journal;
+    private final dev.tallyman.host.access.AccessRecord access;
     private volatile RequestObserver observer = RequestObserver.NONE;
     private volatile PolicyGate policies; // null: no policy file, every request as before
 
@@ -48,6 +49,7 @@ public final class ApiRouter {
         this.json = json;
         this.serverHeader = serverHeader;
         this.journal = journal;
+        this.access = new dev.tallyman.host.access.AccessRecord(journal);
         router.route().order(-100).handler(this::stampHeaders);
     }
 
@@ -145,7 +147,16 @@ public final class ApiRouter {
     private void serve(RoutingContext context, String command, RouteClass routeClass, ApiHandler handler) {
         UUID correlationId = UUID.randomUUID();
         context.response().putHeader(ApiRequest.CORRELATION_HEADER, correlationId.toString());
-        Actor actor = Peers.actorOf(context.request().connection());
+        Actor actor;
+        try {
+            actor = Peers.actorOf(context.request().connection());
+        } catch (Peers.UnknownCaller e) {
+            // issue 12: a caller nobody can name is not served, and the attempt is on the record
+            access.socketCallerRefused(e.getMessage());
+            writeError(context, 403, "caller's credentials cannot be read: " + e.getMessage());
+            context.request().connection().close();
+            return;
+        }
         try {
             String requested = context.pathParam("apiversion");
             ApiVersion version = requested == null ? ApiVersion.CURRENT : ApiVersion.parse(requested).checkServed();

@@ -146,7 +146,9 @@ final class Hijack {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof ChannelInputShutdownEvent) {
+            // Over TLS the docker CLI ends its input with a close_notify alert (Go's tls.Conn.CloseWrite), not a
+            // TCP half-close; TLS 1.3 lets the other direction go on carrying the output.
+            if (event instanceof ChannelInputShutdownEvent || event instanceof io.netty.handler.ssl.SslCloseCompletionEvent) {
                 stdinClosed.run();
             }
             ctx.fireUserEventTriggered(event);

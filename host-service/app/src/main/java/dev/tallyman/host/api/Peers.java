@@ -19,19 +19,50 @@ final class Peers {
     private Peers() {
     }
 
+    /**
+     * The caller as the kernel names it. A unix-socket caller whose SO_PEERCRED cannot be read is refused
+     * ({@link UnknownCaller}), never recorded under a made-up uid.
+     */
     static Actor actorOf(HttpConnection connection) {
+        if (connection.isSsl()) {
+            return dev.tallyman.host.access.TlsClients.actorOf(connection);
+        }
         if (connection instanceof ConnectionBase base) {
             Channel channel = base.channel();
             if (channel instanceof EpollDomainSocketChannel domain) {
+                PeerCredentials credentials;
                 try {
-                    PeerCredentials credentials = domain.peerCredentials();
-                    return Actor.socket(credentials.uid(), credentials.pid(), userName(credentials.uid()));
+                    credentials = domain.peerCredentials();
                 } catch (IOException e) {
-                    return Actor.socket(-1, -1, "");
+                    throw new UnknownCaller("read SO_PEERCRED: " + e.getMessage());
                 }
+                return Actor.socket(credentials.uid(), credentials.pid(), userName(credentials.uid()),
+                        loginUid(credentials.pid()));
             }
+            throw new UnknownCaller("connection of an unexpected kind: " + channel.getClass().getSimpleName());
         }
-        return Actor.socket(-1, -1, "");
+        throw new UnknownCaller("connection of an unexpected kind: " + connection.getClass().getSimpleName());
+    }
+
+    /** A caller whose identity could not be read: the request is refused and the attempt recorded. */
+    static final class UnknownCaller extends RuntimeException {
+        UnknownCaller(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The login uid of the calling process: the user who logged in, unchanged by {@code sudo} or {@code su}.
+     * 4294967295 (the kernel's "never set", e.g. a service started at boot) reads as -1, as does a process that
+     * has already gone.
+     */
+    static int loginUid(int pid) {
+        try {
+            long value = Long.parseLong(Files.readString(Path.of("/proc/" + pid + "/loginuid")).trim());
+            return value == 4294967295L ? Actor.UNSET : (int) value;
+        } catch (IOException | NumberFormatException e) {
+            return Actor.UNSET;
+        }
     }
 
     static String userName(int uid) {

@@ -92,12 +92,16 @@ public class Engine {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
     private ContainerExitRecorder exitRecorder;
     private RestartPolicies restartPolicies;
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
+    private io.vertx.core.http.HttpServer tlsListener;
 
     void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
@@ -228,6 +232,7 @@ public class Engine {
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
         restrictSocketWhenBound();
+        startTlsListener(router, journal);
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
                 (System.nanoTime() - began) / 1_000_000, projections.position(), storage.name(), config.socket());
     }
@@ -242,32 +247,33 @@ public class Engine {
     }
 
     /**
-     * Root and its group only: the socket grants control of the host (mode 0660). Vert.x creates the socket
-     * file after the routes are set up, with the process umask, so a short-lived thread waits for it to appear.
+     * Root and its group only: the socket grants control of the host (mode 0660). It is bound in a private
+     * folder and moved to its path with its group and mode already set (issue 12, SocketPublisher).
      */
     private void restrictSocketWhenBound() {
-        Thread chmod = new Thread(() -> {
-            Path socket = config.socket();
-            for (int i = 0; i < 600 && !Files.exists(socket); i++) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            try {
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            } catch (IOException e) {
-                LOG.errorf("set mode of socket %s: %s", socket, e.getMessage());
-            }
-        }, "socket-mode");
-        chmod.setDaemon(true);
-        chmod.start();
+        dev.tallyman.host.access.SocketPublisher.publishWhenBound(config.socket(),
+                dev.tallyman.host.access.SocketPublisher.group(config.socketGroup()));
+    }
+
+    /** Remote access (issue 12): the same router on a mutual-TLS TCP port, when TALLYMAN_TLS_LISTEN is set. */
+    private void startTlsListener(Router router, Journal journal) throws Exception {
+        java.util.Optional<dev.tallyman.host.access.TlsListener.Settings> tls =
+                dev.tallyman.host.access.TlsListener.Settings.of(config.tls());
+        if (tls.isPresent()) {
+            dev.tallyman.host.access.AccessRecord access = new dev.tallyman.host.access.AccessRecord(journal);
+            tlsListener = dev.tallyman.host.access.TlsListener.start(vertx, router, tls.get(), access::tlsHandshakeRefused);
+            LOG.infof("tls listener on tcp://%s:%d, client certificates signed by %s", tls.get().host(),
+                    tlsListener.actualPort(), tls.get().ca());
+        }
     }
 
     /** Containers keep running; only Tallyman's own watchers and connections stop. */
     void stopping(@Observes ShutdownEvent event) {
         try {
+            if (tlsListener != null) {
+                tlsListener.close();
+            }
+            dev.tallyman.host.access.SocketPublisher.unpublish(config.socket());
             if (periodicReconciler != null) {
                 periodicReconciler.close();
             }

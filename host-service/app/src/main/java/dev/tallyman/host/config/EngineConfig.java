@@ -96,6 +96,32 @@ public interface EngineConfig {
      */
     Optional<String> seedImage();
 
+    /**
+     * Remote access like {@code dockerd --tlsverify} (issue 12): a TCP listener that serves the same API only to
+     * clients with a certificate signed by {@code ca}. Unset {@code listen}: no TCP listener at all.
+     */
+    Tls tls();
+
+    interface Tls {
+        /** {@code host:port} (TALLYMAN_TLS_LISTEN); empty: no TCP listener. */
+        Optional<String> listen();
+
+        /** The CA that signs client certificates, PEM (TALLYMAN_TLS_CA, Docker's ca.pem). */
+        Optional<Path> ca();
+
+        /** The server's certificate, PEM (TALLYMAN_TLS_CERT, Docker's server-cert.pem). */
+        Optional<Path> cert();
+
+        /** The server's private key, PEM (TALLYMAN_TLS_KEY, Docker's server-key.pem). */
+        Optional<Path> key();
+    }
+
+    /**
+     * The group that owns the API socket, like Docker's {@code docker} group (TALLYMAN_SOCKET_GROUP): its members may
+     * use the socket (mode 0660). It must exist; unset, the socket's group is root's.
+     */
+    Optional<String> socketGroup();
+
     interface Db {
         String url();
 

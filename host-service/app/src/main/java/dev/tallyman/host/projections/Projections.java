@@ -66,7 +66,8 @@ public final class Projections {
         } else if (event instanceof CommandRefused || event instanceof dev.tallyman.audit.event.SnapshotEvent
                 || event instanceof dev.tallyman.audit.event.PluginEvent
                 || event instanceof dev.tallyman.audit.event.ReconcileEvent
-                || event instanceof dev.tallyman.audit.event.AuditEvent) {
+                || event instanceof dev.tallyman.audit.event.AuditEvent
+                || event instanceof dev.tallyman.audit.event.AccessEvent) {
             // A refusal changed nothing; it is on the record for the audit trail only. A snapshot taken or
             // refused is about the projections, not part of what they show. Plugin events say which driver code
             // ran; the drivers in use are what the service loaded at this boot, not a projection. Audit events

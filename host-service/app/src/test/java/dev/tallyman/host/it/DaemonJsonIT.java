@@ -61,7 +61,7 @@ class DaemonJsonIT {
         assertThat(failedStart("opr-config-value", config)).contains("unable to configure the service with file " + config
                 + ": log-opts: ");
         Path tcp = write("tcp.json", "{\"hosts\": [\"tcp://0.0.0.0:2375\"]}");
-        assertThat(failedStart("opr-config-tcp", tcp)).contains("hosts: tcp://0.0.0.0:2375 is not supported yet");
+        assertThat(failedStart("opr-config-tcp", tcp)).contains("hosts: exactly one unix:// socket with an absolute path is required");
     }
 
     @Test

@@ -244,28 +244,38 @@ public record DaemonJson(Map<String, String> properties, Path file) {
         return String.join(",", pairs);
     }
 
-    /** Only {@code unix://<absolute path>}, and one of them: the API has one unix socket and no TCP listener yet. */
+    /**
+     * One {@code unix://<absolute path>}, the API socket, and at most one {@code tcp://host:port}, the mutual-TLS
+     * listener (issue 12; see {@link #tcpHost}). The socket is always served, so a list without one is refused.
+     */
     static String hosts(JsonNode value) {
         List<String> hosts = texts(value);
-        if (hosts.size() != 1) {
-            throw new IllegalArgumentException("exactly one host is supported (a unix:// socket), got " + hosts);
+        List<String> unix = hosts.stream().filter(h -> h.startsWith("unix://")).toList();
+        List<String> tcp = hosts.stream().filter(h -> h.startsWith("tcp://")).toList();
+        if (unix.size() + tcp.size() != hosts.size()) {
+            throw new IllegalArgumentException("only unix:// and tcp:// hosts are supported, got " + hosts);
         }
-        String host = hosts.get(0);
-        if (!host.startsWith("unix:///")) {
-            throw new IllegalArgumentException(host + " is not supported yet: Tallyman serves the API on a unix socket "
-                    + "only (TCP needs mutual TLS, which is not offered yet)");
+        if (unix.size() != 1 || !unix.get(0).startsWith("unix:///")) {
+            throw new IllegalArgumentException("exactly one unix:// socket with an absolute path is required "
+                    + "(the API is always served on it), got " + hosts);
         }
-        return host.substring("unix://".length());
+        if (tcp.size() > 1) {
+            throw new IllegalArgumentException("at most one tcp:// host is supported (the mutual-TLS listener), got " + hosts);
+        }
+        return unix.get(0).substring("unix://".length());
     }
 
-    static void tlsOff(JsonNode value) {
-        if (bool(value)) {
-            throw new IllegalArgumentException("TLS is not supported yet: Tallyman serves the API on a unix socket only");
-        }
+    /** The {@code tcp://host:port} among the hosts, as {@code host:port}: the TLS listener, which requires tlscacert, tlscert and tlskey. */
+    static java.util.Optional<String> tcpHost(JsonNode value) {
+        return texts(value).stream().filter(h -> h.startsWith("tcp://")).map(h -> h.substring("tcp://".length())).findFirst();
     }
 
-    static void tlsFile(JsonNode value) {
-        throw new IllegalArgumentException("TLS is not supported yet: Tallyman serves the API on a unix socket only");
+    /**
+     * tls and tlsverify: either value only says what Tallyman always does. Without a tcp:// host there is no TLS;
+     * with one, client certificates are always verified, as {@code --tlsverify} asks.
+     */
+    static void tlsSwitch(JsonNode value) {
+        bool(value);
     }
 
     static void liveRestore(JsonNode value) {

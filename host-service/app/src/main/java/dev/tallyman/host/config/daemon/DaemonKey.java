@@ -25,11 +25,11 @@ enum DaemonKey {
     LOG_OPTS("log-opts", "tallyman.log-opts", DaemonJson::logOpts),
     HOSTS("hosts", "tallyman.socket", DaemonJson::hosts),
     LIVE_RESTORE("live-restore", DaemonJson::liveRestore),
-    TLS("tls", DaemonJson::tlsOff),
-    TLS_VERIFY("tlsverify", DaemonJson::tlsOff),
-    TLS_CA_CERT("tlscacert", DaemonJson::tlsFile),
-    TLS_CERT("tlscert", DaemonJson::tlsFile),
-    TLS_KEY("tlskey", DaemonJson::tlsFile);
+    TLS("tls", DaemonJson::tlsSwitch),
+    TLS_VERIFY("tlsverify", DaemonJson::tlsSwitch),
+    TLS_CA_CERT("tlscacert", "tallyman.tls.ca", DaemonJson::absolutePath),
+    TLS_CERT("tlscert", "tallyman.tls.cert", DaemonJson::absolutePath),
+    TLS_KEY("tlskey", "tallyman.tls.key", DaemonJson::absolutePath);
 
     final String key;
     final String property;
@@ -67,6 +67,10 @@ enum DaemonKey {
         String text = reader.apply(value);
         if (property != null) {
             properties.put(property, text);
+        }
+        if (this == HOSTS) {
+            // a tcp:// host is the mutual-TLS listener (issue 12), a second property from the same key
+            DaemonJson.tcpHost(value).ifPresent(listen -> properties.put("tallyman.tls.listen", listen));
         }
     }
 }

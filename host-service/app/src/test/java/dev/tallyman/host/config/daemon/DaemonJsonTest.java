@@ -54,7 +54,14 @@ class DaemonJsonTest {
                 new Good("one unix host is the socket", "{\"hosts\": [\"unix:///run/tm.sock\"]}",
                         Map.of("tallyman.socket", "/run/tm.sock")),
                 new Good("live-restore true and tls false say what Tallyman always does",
-                        "{\"live-restore\": true, \"tls\": false, \"tlsverify\": false}", Map.of()));
+                        "{\"live-restore\": true, \"tls\": false, \"tlsverify\": false}", Map.of()),
+                new Good("a unix and a tcp host with TLS files: the socket and the mutual-TLS listener (issue 12)",
+                        "{\"hosts\": [\"unix:///run/tm.sock\", \"tcp://127.0.0.1:2376\"], \"tlsverify\": true,"
+                                + " \"tlscacert\": \"/etc/tm/ca.pem\", \"tlscert\": \"/etc/tm/server-cert.pem\","
+                                + " \"tlskey\": \"/etc/tm/server-key.pem\"}",
+                        Map.of("tallyman.socket", "/run/tm.sock", "tallyman.tls.listen", "127.0.0.1:2376",
+                                "tallyman.tls.ca", "/etc/tm/ca.pem", "tallyman.tls.cert", "/etc/tm/server-cert.pem",
+                                "tallyman.tls.key", "/etc/tm/server-key.pem")));
     }
 
     static Stream<Bad> bad() {
@@ -83,9 +90,11 @@ class DaemonJsonTest {
                 new Bad("a log option that is not a string", "{\"log-opts\": {\"max-file\": 3}}",
                         "log-opts: the value of max-file must be a string"),
                 new Bad("a bad max-size", "{\"log-opts\": {\"max-size\": \"lots\"}}", "log-opts:"),
-                new Bad("a TCP host", "{\"hosts\": [\"tcp://0.0.0.0:2376\"]}", "hosts: tcp://0.0.0.0:2376 is not supported yet"),
-                new Bad("TLS on", "{\"tlsverify\": true}", "tlsverify: TLS is not supported yet"),
-                new Bad("a TLS certificate", "{\"tlscert\": \"/etc/tallyman/cert.pem\"}", "tlscert: TLS is not supported yet"),
+                new Bad("a TCP host without the socket", "{\"hosts\": [\"tcp://0.0.0.0:2376\"]}",
+                        "hosts: exactly one unix:// socket with an absolute path is required"),
+                new Bad("two TCP hosts", "{\"hosts\": [\"unix:///run/tm.sock\", \"tcp://a:1\", \"tcp://b:2\"]}",
+                        "hosts: at most one tcp:// host is supported"),
+                new Bad("a TLS certificate by a relative path", "{\"tlscert\": \"cert.pem\"}", "tlscert: must be an absolute path"),
                 new Bad("live restore off", "{\"live-restore\": false}", "live-restore: false is not supported"),
                 new Bad("a key given twice", "{\"bip\": \"172.30.0.1/16\", \"bip\": \"172.31.0.1/16\"}", "Duplicate field 'bip'"));
     }
