@@ -141,6 +141,21 @@ public final class ApiRouter {
             ApiVersion version = requested == null ? ApiVersion.CURRENT : ApiVersion.parse(requested).checkServed();
             ApiRequest request = new ApiRequest(context, version, actor, correlationId, json);
             journal.command(() -> handler.handle(request));
+        } catch (Exception e) {
+            answer(context, command, actor, correlationId, StoreFailures.answerFor(e).orElse(null), e);
+        }
+    }
+
+    private void answer(RoutingContext context, String command, Actor actor, UUID correlationId,
+                        EngineException storeFailure, Exception failure) {
+        if (storeFailure != null) {
+            // The store cannot record a refusal now; the log keeps the driver's own words.
+            LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
+            writeError(context, storeFailure.kind().status(), storeFailure.getMessage());
+            return;
+        }
+        try {
+            throw failure;
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.SYSTEM) {
                 LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());
