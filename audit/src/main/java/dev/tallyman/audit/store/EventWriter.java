@@ -27,9 +27,11 @@ import javax.sql.DataSource;
  *
  * <p>Positions are assigned here, not by a sequence. A sequence value is taken before commit, so with two
  * writers event 7 could become visible before event 6 and a reader tailing by position would skip 6 for good.
- * Inside the transaction the writer first takes {@code LOCK TABLE events IN EXCLUSIVE MODE} (readers are not
- * blocked; any other writer, in this process or another, waits until commit), then reads the last position
- * and hash. So position order is commit order and the hash chain is one line.
+ * Inside the transaction the writer first takes a transaction-scoped advisory lock keyed by the events table's
+ * oid (readers are not blocked; any other writer, in this process or another, waits until commit), then reads the
+ * last position and hash. So position order is commit order and the hash chain is one line. Not LOCK TABLE: its
+ * exclusive modes need UPDATE, DELETE or TRUNCATE on the table, which the service role must not have (issue 12);
+ * the oid keeps each schema's lock its own.
  *
  * <p>Each caller's expected version is checked against the stream as it stands at that moment in the batch;
  * a clash fails only that caller. A database failure fails every caller in the batch, and the writer opens a
@@ -292,7 +294,7 @@ final class EventWriter {
         // One round trip for both: the lock makes every other writer wait until commit, the head read after it
         // is then final for this transaction.
         try (Statement head = c.createStatement()) {
-            head.execute("lock table events in exclusive mode;"
+            head.execute("select pg_advisory_xact_lock('events'::regclass::oid::bigint);"
                     + " select position, hash from events order by position desc limit 1");
             head.getMoreResults();
             try (ResultSet rs = head.getResultSet()) {

@@ -158,7 +158,7 @@ class DatabaseTroubleIT {
 
     private static long eventsMentioning(Connection c, String name) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("select count(*) from events where payload::text like ?")) {
-            ps.setString(1, "%\"" + name + "\"%");
+            ps.setString(1, "%" + name + "\"%");
             try (ResultSet rows = ps.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

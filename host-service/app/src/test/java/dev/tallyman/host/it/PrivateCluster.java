@@ -87,7 +87,7 @@ final class PrivateCluster {
     TallymanProcess service(String name, TestDatabase database) {
         return new TallymanProcess(name, database, "overlay2")
                 .withEnv("TALLYMAN_DB_USER", "tallyman_service")
-                .withEnv("TALLYMAN_DB_PASSWORD", "")
+                .withEnv("TALLYMAN_DB_PASSWORD", null)
                 .withEnv("TALLYMAN_DB_PASSWORD_FILE", servicePasswordFile().toString())
                 .withEnv("TALLYMAN_DB_OWNER_USER", "tallyman")
                 .withEnv("TALLYMAN_DB_OWNER_PASSWORD_FILE", ownerPasswordFile().toString());
