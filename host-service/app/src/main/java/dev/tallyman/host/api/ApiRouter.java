@@ -149,8 +149,13 @@ public final class ApiRouter {
     private void answer(RoutingContext context, String command, Actor actor, UUID correlationId,
                         EngineException storeFailure, Exception failure) {
         if (storeFailure != null) {
-            // The store cannot record a refusal now; the log keeps the driver's own words.
-            LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
+            // The store cannot record a refusal now. An outage is one line (the writer logged its cause once);
+            // any other store failure keeps the driver's own words and stack in the log, never in the answer.
+            if (storeFailure.kind() == EngineException.Kind.UNAVAILABLE) {
+                LOG.warnf("%s %s: %s", context.request().method(), context.request().path(), storeFailure.getMessage());
+            } else {
+                LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
+            }
             writeError(context, storeFailure.kind().status(), storeFailure.getMessage());
             return;
         }

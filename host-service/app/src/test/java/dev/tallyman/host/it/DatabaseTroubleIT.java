@@ -99,7 +99,7 @@ class DatabaseTroubleIT {
                     .contains("\"runtime\":{\"status\":\"UP\"");
             CommandResult ping = timed(() -> tallyman.api("GET", "/_ping", null));
             assertThat(ping.stdout()).startsWith("OK");
-            CommandResult create = timed(() -> tallyman.docker("create", "--name", "db12-" + kind + "-refused", "busybox"));
+            CommandResult create = timed(() -> tallyman.docker("create", "--name", "db12-" + kind + "-refused", "busybox", "true"));
             assertThat(create.exitCode()).isNotZero();
             assertThat(create.stderr()).contains("the event store is unavailable").doesNotContainIgnoringCase("select")
                     .doesNotContainIgnoringCase("insert");
@@ -126,6 +126,9 @@ class DatabaseTroubleIT {
         Thread.sleep(1500); // the workload's writes succeed again
         workload.stop();
 
+        System.out.printf("db12 %s outage: %d calls, slowest %d ms; %d writes refused (503), %d accepted, %d after%n",
+                kind, workload.calls.get(), workload.slowest.get(), workload.refusedDuringOutage.get(),
+                workload.accepted.size(), workload.acceptedAfter.get());
         // every call answered within the limit; writes during the outage were refused, reads were not
         assertThat(workload.slow).as("calls slower than " + ANSWER_LIMIT_MILLIS + " ms").isEmpty();
         assertThat(workload.refusedDuringOutage.get()).as("writes refused during the outage").isPositive();
@@ -249,8 +252,13 @@ class DatabaseTroubleIT {
             }
         }
 
+        final AtomicInteger calls = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+
         private void note(String call, long began, CommandResult result) {
             long millis = (System.nanoTime() - began) / 1_000_000;
+            calls.incrementAndGet();
+            slowest.accumulateAndGet(millis, Math::max);
             if (millis >= ANSWER_LIMIT_MILLIS) {
                 slow.add(call + " took " + millis + " ms: " + result.stdout());
             }
