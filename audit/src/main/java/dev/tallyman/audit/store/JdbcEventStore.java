@@ -155,6 +155,12 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     /** How long an append may wait in the writer's queue: callers answer within 5 s even behind a stalled batch. */
     static final long APPEND_PATIENCE_MILLIS = 4000;
 
+    /** A read's failure: unavailable when the database is away (a 503 for the caller), else the driver's words. */
+    private static EventStoreException failure(String operation, SQLException e) {
+        return OutageReason.of(e).<EventStoreException>map(reason -> new EventStoreUnavailableException(reason, e))
+                .orElseGet(() -> new EventStoreException(operation + ": " + e.getMessage(), e));
+    }
+
     /** Whether the database answers, as the writer last saw it. */
     public StoreAvailability availability() {
         return writer.availability();
@@ -388,7 +394,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new EventStoreException("read the hash of event " + position + ": " + e.getMessage(), e);
+            throw failure("read the hash of event " + position, e);
         }
     }
 
@@ -400,7 +406,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new EventStoreException("read last position: " + e.getMessage(), e);
+            throw failure("read last position", e);
         }
     }
 
@@ -455,7 +461,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new EventStoreException("verify events: " + e.getMessage(), e);
+            throw failure("verify events", e);
         }
     }
 
@@ -486,7 +492,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             }
             return events;
         } catch (SQLException e) {
-            throw new EventStoreException(operation + ": " + e.getMessage(), e);
+            throw failure(operation, e);
         }
     }
 

@@ -28,6 +28,6 @@ final class StoreFailures {
         if (other == null) {
             return Optional.empty();
         }
-        return Optional.of(EngineException.system("the event store failed to record the request; see the service log", failure));
+        return Optional.of(EngineException.system("the event store failed; see the service log", failure));
     }
 }
