@@ -27,13 +27,21 @@ import javax.sql.DataSource;
  *
  * <p>Positions are assigned here, not by a sequence. A sequence value is taken before commit, so with two
  * writers event 7 could become visible before event 6 and a reader tailing by position would skip 6 for good.
- * Inside the transaction the writer first takes {@code LOCK TABLE events IN EXCLUSIVE MODE} (readers are not
- * blocked; any other writer, in this process or another, waits until commit), then reads the last position
- * and hash. So position order is commit order and the hash chain is one line.
+ * Inside the transaction the writer first takes a transaction-scoped advisory lock keyed by the events table's
+ * oid (readers are not blocked; any other writer, in this process or another, waits until commit), then reads the
+ * last position and hash. So position order is commit order and the hash chain is one line. Not LOCK TABLE: its
+ * exclusive modes need UPDATE, DELETE or TRUNCATE on the table, which the service role must not have (issue 12);
+ * the oid keeps each schema's lock its own.
  *
  * <p>Each caller's expected version is checked against the stream as it stands at that moment in the batch;
  * a clash fails only that caller. A database failure fails every caller in the batch, and the writer opens a
  * fresh connection for the next one.
+ *
+ * <p>When the failure is an outage (PostgreSQL stopped, stalled past the socket timeout, a lock or statement
+ * timeout: see {@link OutageReason}), the store is DOWN: appends queued and appends submitted meanwhile are
+ * refused at once with {@link EventStoreUnavailableException}, so no caller waits behind a database that does
+ * not answer, and the writer probes the database every second until it answers, then takes appends again.
+ * Nothing of a refused append is written: it failed before its transaction, or its transaction rolled back.
  */
 final class EventWriter {
     private static final System.Logger LOG = System.getLogger(EventWriter.class.getName());
@@ -55,6 +63,12 @@ final class EventWriter {
     private final StreamVersions versions = new StreamVersions();
     private int lastBatchSize;
     private volatile WriteObserver observer = WriteObserver.NONE;
+    private volatile StoreAvailability availability;
+    // when the held connection last answered; one idle for longer is checked before use (a restarted server)
+    private long lastAnswerNanos = System.nanoTime();
+    private static final long CHECK_IDLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long PROBE_EVERY_MILLIS = 1000;
+    private static final int NETWORK_TIMEOUT_MILLIS = 3000;
 
     /**
      * @param onCommit runs on the writer thread after each commit with the batch's events in position order,
@@ -65,6 +79,7 @@ final class EventWriter {
         this.clock = clock;
         this.commits = commits;
         this.onCommit = onCommit;
+        this.availability = StoreAvailability.up(clock.instant());
         this.thread = new Thread(this::run, "tallyman-event-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -79,10 +94,79 @@ final class EventWriter {
         if (stopping) {
             throw new IllegalStateException("append to stream " + append.stream() + ": event store closed");
         }
+        StoreAvailability now = availability;
+        if (!now.up()) {
+            append.result().completeExceptionally(new EventStoreUnavailableException(now.reason(), null));
+            return;
+        }
         queue.add(append);
         // close() may have drained the queue between the check above and the add
         if (stopping && queue.remove(append)) {
             throw new IllegalStateException("append to stream " + append.stream() + ": event store closed");
+        }
+    }
+
+    StoreAvailability availability() {
+        return availability;
+    }
+
+    /**
+     * Takes an append back if the writer has not started on it: a caller that waited too long can then say for
+     * sure that nothing of it was written.
+     */
+    boolean withdraw(java.util.concurrent.CompletableFuture<?> result) {
+        return queue.removeIf(append -> append.result() == result);
+    }
+
+    /** Marks the store DOWN (a health probe found the database away); the writer probes until it answers. */
+    void down(String reason) {
+        if (availability.up()) {
+            availability = StoreAvailability.down(reason, clock.instant());
+            LOG.log(System.Logger.Level.WARNING, "event store down: " + reason);
+        }
+    }
+
+    private void up() {
+        StoreAvailability was = availability;
+        if (!was.up()) {
+            availability = StoreAvailability.up(clock.instant());
+            LOG.log(System.Logger.Level.INFO, "event store up again after "
+                    + java.time.Duration.between(was.since(), clock.instant()).toMillis() + " ms down (" + was.reason() + ")");
+        }
+    }
+
+    /** Refuses every queued append: the store is down. */
+    private void refuseQueued() {
+        List<PendingAppend> left = new ArrayList<>();
+        queue.drainTo(left);
+        String reason = availability.reason();
+        for (PendingAppend append : left) {
+            append.result().completeExceptionally(new EventStoreUnavailableException(reason, null));
+        }
+    }
+
+    /** One probe, a second after the last: a fresh connection that answers {@code select 1} brings the store up. */
+    private void probe() {
+        try {
+            Thread.sleep(PROBE_EVERY_MILLIS);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (stopping) {
+            return;
+        }
+        closeConnection();
+        try {
+            Connection c = connection();
+            try (Statement s = c.createStatement()) {
+                s.execute("select 1");
+            }
+            c.rollback();
+            lastAnswerNanos = System.nanoTime();
+            versions.forget();
+            up();
+        } catch (SQLException | RuntimeException e) {
+            closeConnection();
         }
     }
 
@@ -105,6 +189,13 @@ final class EventWriter {
 
     private void run() {
         while (!stopping || !queue.isEmpty()) {
+            if (!availability.up()) {
+                refuseQueued();
+                if (!stopping) {
+                    probe();
+                }
+                continue;
+            }
             PendingAppend first;
             try {
                 first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -159,9 +250,12 @@ final class EventWriter {
             rollbackAndDropConnection();
             versions.forget();
             String cause = e.getMessage();
+            java.util.Optional<String> outage = OutageReason.of(e);
+            outage.ifPresent(this::down);
             for (PendingAppend append : batch) {
                 RuntimeException refusal = refused.get(append);
                 append.result().completeExceptionally(refusal != null ? refusal
+                        : outage.isPresent() ? new EventStoreUnavailableException(outage.get(), e)
                         : new EventStoreException("append to stream " + append.stream() + ": " + cause, e));
             }
             return;
@@ -200,7 +294,7 @@ final class EventWriter {
         // One round trip for both: the lock makes every other writer wait until commit, the head read after it
         // is then final for this transaction.
         try (Statement head = c.createStatement()) {
-            head.execute("lock table events in exclusive mode;"
+            head.execute("select pg_advisory_xact_lock('events'::regclass::oid::bigint);"
                     + " select position, hash from events order by position desc limit 1");
             head.getMoreResults();
             try (ResultSet rs = head.getResultSet()) {
@@ -245,6 +339,7 @@ final class EventWriter {
             }
         }
         c.commit();
+        lastAnswerNanos = System.nanoTime();
         this.versions.committed(position, versions);
         return position;
     }
@@ -271,9 +366,27 @@ final class EventWriter {
 
     // One connection held for the writer's life: a pool round trip per batch buys nothing for a single writer.
     private Connection connection() throws SQLException {
+        // A connection idle for a while may be to a server that restarted since: check it rather than fail the
+        // next caller. A stalled server fails the check within a second and the batch goes on to a fresh one,
+        // whose wait the pool's acquisition timeout bounds.
+        if (connection != null && System.nanoTime() - lastAnswerNanos > CHECK_IDLE_AFTER_NANOS) {
+            long began = System.nanoTime();
+            if (connection.isValid(1)) {
+                lastAnswerNanos = System.nanoTime();
+            } else {
+                closeConnection();
+                if (System.nanoTime() - began > TimeUnit.MILLISECONDS.toNanos(500)) {
+                    // no answer rather than a closed socket: the server is stalled, a fresh connection would stall too
+                    throw new SQLException("no answer to a connection check within 1 s", "08006");
+                }
+            }
+        }
         if (connection == null) {
             Connection c = dataSource.getConnection();
             c.setAutoCommit(false);
+            // Every statement of a batch is short: no answer within this means the server is stalled, and the
+            // batch's callers must be told within 5 s. (pgjdbc ignores the executor.)
+            c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
             connection = c;
         }
         return connection;

@@ -121,8 +121,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                                       Actor actor, UUID correlationId) {
         CompletableFuture<List<RecordedEvent>> result = appendAsync(stream, expected, events, actor, correlationId);
         try {
-            // join, not get: once queued the append cannot be taken back, so an interrupt must not hide its outcome
-            return result.join();
+            return awaitCommit(stream, result);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 // rethrown as is so callers can catch WrongExpectedVersionException; the writer thread's stack adds nothing
@@ -130,6 +129,75 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Waits for an append's commit. An append still queued after {@link #APPEND_PATIENCE_MILLIS} is taken back
+     * and refused as unavailable: the caller is answered in time and knows nothing was written. One the writer
+     * has started on is waited for (the JDBC socket timeout bounds it), since only its end tells what happened;
+     * an interrupt must not hide its outcome either.
+     */
+    private List<RecordedEvent> awaitCommit(StreamId stream, CompletableFuture<List<RecordedEvent>> result) {
+        try {
+            return result.get(APPEND_PATIENCE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (writer.withdraw(result)) {
+                throw new EventStoreUnavailableException("no commit within " + APPEND_PATIENCE_MILLIS + " ms", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+        return result.join();
+    }
+
+    /** How long an append may wait in the writer's queue: callers answer within 5 s even behind a stalled batch. */
+    static final long APPEND_PATIENCE_MILLIS = 4000;
+
+    /** A read's failure: unavailable when the database is away (a 503 for the caller), else the driver's words. */
+    private static EventStoreException failure(String operation, SQLException e) {
+        return OutageReason.of(e).<EventStoreException>map(reason -> new EventStoreUnavailableException(reason, e))
+                .orElseGet(() -> new EventStoreException(operation + ": " + e.getMessage(), e));
+    }
+
+    /** Whether the database answers, as the writer last saw it. */
+    public StoreAvailability availability() {
+        return writer.availability();
+    }
+
+    private final java.util.concurrent.ExecutorService probes = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tallyman-store-probe");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Asks the database for {@code select 1} within {@code limit}, so a health check sees an outage even while
+     * nothing is written; a failure marks the store DOWN until the writer's own probe finds it back.
+     */
+    public StoreAvailability probe(java.time.Duration limit) {
+        StoreAvailability now = availability();
+        if (!now.up()) {
+            return now;
+        }
+        java.util.concurrent.Future<?> check = probes.submit(() -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("select 1");
+            }
+            return null;
+        });
+        try {
+            check.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            check.cancel(true);
+            writer.down("PostgreSQL did not answer in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            OutageReason.of(e.getCause()).ifPresent(writer::down);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return availability();
     }
 
     @Override
@@ -326,7 +394,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new EventStoreException("read the hash of event " + position + ": " + e.getMessage(), e);
+            throw failure("read the hash of event " + position, e);
         }
     }
 
@@ -338,7 +406,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new EventStoreException("read last position: " + e.getMessage(), e);
+            throw failure("read last position", e);
         }
     }
 
@@ -393,7 +461,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new EventStoreException("verify events: " + e.getMessage(), e);
+            throw failure("verify events", e);
         }
     }
 
@@ -404,6 +472,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     /** Stops the writer after it has written what is queued; later appends fail. */
     @Override
     public void close() {
+        probes.shutdownNow();
         writer.close();
     }
 
@@ -423,7 +492,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             }
             return events;
         } catch (SQLException e) {
-            throw new EventStoreException(operation + ": " + e.getMessage(), e);
+            throw failure(operation, e);
         }
     }
 

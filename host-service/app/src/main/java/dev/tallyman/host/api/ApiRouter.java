@@ -168,6 +168,26 @@ public final class ApiRouter {
                         PeerGroups.jsonBodyOf(context)), request.commandContext());
             }
             journal.command(() -> handler.handle(request));
+        } catch (Exception e) {
+            answer(context, command, actor, correlationId, StoreFailures.answerFor(e).orElse(null), e);
+        }
+    }
+
+    private void answer(RoutingContext context, String command, Actor actor, UUID correlationId,
+                        EngineException storeFailure, Exception failure) {
+        if (storeFailure != null) {
+            // The store cannot record a refusal now. An outage is one line (the writer logged its cause once);
+            // any other store failure keeps the driver's own words and stack in the log, never in the answer.
+            if (storeFailure.kind() == EngineException.Kind.UNAVAILABLE) {
+                LOG.warnf("%s %s: %s", context.request().method(), context.request().path(), storeFailure.getMessage());
+            } else {
+                LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
+            }
+            writeError(context, storeFailure.kind().status(), storeFailure.getMessage());
+            return;
+        }
+        try {
+            throw failure;
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.SYSTEM) {
                 LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());

@@ -103,13 +103,30 @@ public class Engine {
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
     private io.vertx.core.http.HttpServer tlsListener;
 
+    @Inject
+    DatabaseCredentials credentials;
+
+    /**
+     * The owner role migrates and grants the service role its rights (README, "The database, locked"); without
+     * an owner configured, the service's own role migrates, as before.
+     */
+    private void migrate() {
+        javax.sql.DataSource owner = credentials.owner().orElse(null);
+        if (owner == null) {
+            JdbcEventStore.migrate(dataSource);
+            return;
+        }
+        JdbcEventStore.migrate(owner);
+        dev.tallyman.audit.store.ServiceRole.grant(owner, config.db().user());
+    }
+
     void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
         Clock clock = Clock.systemUTC();
         Files.createDirectories(config.dataRoot());
         Files.createDirectories(config.execRoot());
 
-        JdbcEventStore.migrate(dataSource);
+        migrate();
         store = new JdbcEventStore(dataSource, clock);
         dev.tallyman.audit.snapshot.JdbcSnapshotStore snapshots = new dev.tallyman.audit.snapshot.JdbcSnapshotStore(dataSource);
         dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt =
@@ -229,6 +246,7 @@ public class Engine {
         BuildWiring.register(api, new BuildWiring.Parts(config, journal, projections, lookup, imageStore, storage, create,
                 start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
+        new dev.tallyman.host.api.HealthApi(store, runtime).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
         restrictSocketWhenBound();

@@ -128,5 +128,16 @@ public interface EngineConfig {
         String user();
 
         String password();
+
+        /** A file holding the service role's password (0600), read instead of {@link #password()} when set. */
+        Optional<java.nio.file.Path> passwordFile();
+
+        /** The owner role that runs the migrations; unset, the service's own role runs them (tests, old setups). */
+        Optional<String> ownerUser();
+
+        Optional<String> ownerPassword();
+
+        /** A file holding the owner role's password (0600), read instead of {@link #ownerPassword()} when set. */
+        Optional<java.nio.file.Path> ownerPasswordFile();
     }
 }

@@ -36,7 +36,10 @@ public final class TallymanProcess implements AutoCloseable {
         this.log = Path.of("target/" + name + ".log");
     }
 
-    /** A setting for the service's environment (TALLYMAN_REGISTRY_MIRRORS, …), taking effect at the next start. */
+    /**
+     * A setting for the service's environment (TALLYMAN_REGISTRY_MIRRORS, …), taking effect at the next start;
+     * null leaves the variable out.
+     */
     public TallymanProcess withEnv(String name, String value) {
         extraEnv.put(name, value);
         return this;
@@ -83,7 +86,14 @@ public final class TallymanProcess implements AutoCloseable {
             env.put("TALLYMAN_DB_PASSWORD", database.password);
             env.put("TALLYMAN_BRIDGE", bridgeName());
             env.put("TALLYMAN_NFT_TABLE", nftTable());
-            env.putAll(extraEnv);
+            // a null value takes the variable away (a password the service must read from a file instead)
+            extraEnv.forEach((key, value) -> {
+                if (value == null) {
+                    env.remove(key);
+                } else {
+                    env.put(key, value);
+                }
+            });
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = builder.start();

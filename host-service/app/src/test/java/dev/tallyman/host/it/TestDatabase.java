@@ -11,12 +11,21 @@ import java.util.UUID;
  * The URL comes from TALLYMAN_TEST_DB_URL; without it the test fails, as every seam test must.
  */
 public final class TestDatabase implements AutoCloseable {
-    public final String baseUrl = env("TALLYMAN_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:54329/tallyman");
-    public final String user = env("TALLYMAN_TEST_DB_USER", "tallyman");
-    public final String password = env("TALLYMAN_TEST_DB_PASSWORD", "tallyman");
+    public final String baseUrl;
+    public final String user;
+    public final String password;
     public final String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     public TestDatabase() {
+        this(env("TALLYMAN_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:54329/tallyman"),
+                env("TALLYMAN_TEST_DB_USER", "tallyman"), env("TALLYMAN_TEST_DB_PASSWORD", "tallyman"));
+    }
+
+    /** A schema in another cluster (a test's own, which it may stop), as its owner role. */
+    public TestDatabase(String baseUrl, String user, String password) {
+        this.baseUrl = baseUrl;
+        this.user = user;
+        this.password = password;
         execute("create schema " + schema);
     }
 

@@ -99,13 +99,31 @@ public final class ContainerExitRecorder implements AutoCloseable {
                 early.put(status.id(), status);
                 return;
             }
-            java.util.UUID request = runRequests.remove(status.id());
+            java.util.UUID request = runRequests.get(status.id());
             CommandContext context = request == null ? CommandContext.system("runtime")
                     : new CommandContext(dev.tallyman.audit.store.Actor.system("runtime"), request);
             record(status, context);
+            // kept until recorded: a retry after an outage is correlated with the run's request too
+            runRequests.remove(status.id(), request);
         } catch (RuntimeException e) {
+            if (outage(e) && retries.later(status, () -> workerOf(status.id()).execute(() -> handle(status)))) {
+                LOG.warnf("record exit of container %s: %s; retrying until the event store is back", status.id(), e.getMessage());
+                return;
+            }
             LOG.errorf(e, "record exit of container %s: %s", status.id(), e.getMessage());
         }
+    }
+
+    /** Exits seen while the event store is down wait here, with their true time, until it is back. */
+    private final ExitRetries retries = new ExitRetries();
+
+    private static boolean outage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof dev.tallyman.audit.store.EventStoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Appends the death unless it is already on the record; the check and the append happen under the journal's lock. */
@@ -151,6 +169,7 @@ public final class ContainerExitRecorder implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        retries.close();
         for (ExecutorService worker : workers) {
             worker.shutdown();
         }
