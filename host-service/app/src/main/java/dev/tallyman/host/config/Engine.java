@@ -98,6 +98,7 @@ public class Engine {
     private ContainerExitRecorder exitRecorder;
     private RestartPolicies restartPolicies;
     private dev.tallyman.host.projections.SnapshotTaker snapshotTaker;
+    private EvidenceWiring evidence;
 
     void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
@@ -107,6 +108,9 @@ public class Engine {
 
         JdbcEventStore.migrate(dataSource);
         store = new JdbcEventStore(dataSource, clock);
+        // before anything is folded or served: a tampered record stops the boot here (issue 11)
+        evidence = EvidenceWiring.boot(EvidenceWiring.Settings.read(org.eclipse.microprofile.config.ConfigProvider.getConfig(),
+                config.dataRoot()), dataSource, store, clock);
         dev.tallyman.audit.snapshot.JdbcSnapshotStore snapshots = new dev.tallyman.audit.snapshot.JdbcSnapshotStore(dataSource);
         dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt =
                 dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
@@ -215,6 +219,7 @@ public class Engine {
         BuildWiring.register(api, new BuildWiring.Parts(config, journal, projections, lookup, imageStore, storage, create,
                 start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
+        new dev.tallyman.host.api.VerifyApi(evidence.verifier(), evidence.table(), clock).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
         restrictSocketWhenBound();
@@ -273,6 +278,10 @@ public class Engine {
             if (snapshotTaker != null) {
                 // before the store closes: a snapshot is put on the record before it is stored
                 snapshotTaker.close();
+            }
+            if (evidence != null) {
+                // after the snapshot's event, before the store closes: the last checkpoint covers everything
+                evidence.close();
             }
             if (store != null) {
                 store.close();
