@@ -150,8 +150,8 @@ public final class EvidenceVerifier {
 
         String previousHash = EventHash.GENESIS;
         if (anchor.isPresent()) {
-            previousHash = anchor.get().headHash();
-            checkBelowAnchor(anchor.get(), problems);
+            // the stored hash, not the signed one: a rewritten anchor is named once, not again at the next link
+            previousHash = checkBelowAnchor(anchor.get(), problems);
         }
         long checked = walk(from, head, previousHash, signed, problems);
         return new Verification(checked, checkpointsChecked, head, from, problems);
@@ -161,15 +161,22 @@ public final class EvidenceVerifier {
         return ((TreeMap<Long, Checkpoint>) signed).lastEntry().getValue();
     }
 
-    /** The anchor's own event has the signed hash, and no event at or below it is missing. */
-    private void checkBelowAnchor(Checkpoint anchor, List<Problem> problems) {
+    /**
+     * The anchor's own event has the signed hash, and no event at or below it is missing; answers the hash the
+     * table holds for it (the signed one when the event is gone).
+     */
+    private String checkBelowAnchor(Checkpoint anchor, List<Problem> problems) {
+        String stored = anchor.headHash();
         try (Connection c = dataSource.getConnection();
              PreparedStatement hash = c.prepareStatement("select hash from events where position = ?");
              PreparedStatement count = c.prepareStatement("select count(*) from events where position <= ?")) {
             hash.setLong(1, anchor.position());
             try (ResultSet rs = hash.executeQuery()) {
-                if (rs.next() && !rs.getString(1).equals(anchor.headHash())) {
-                    add(problems, rewritten(anchor, rs.getString(1)));
+                if (rs.next()) {
+                    stored = rs.getString(1);
+                    if (!stored.equals(anchor.headHash())) {
+                        add(problems, rewritten(anchor, stored));
+                    }
                 }
             }
             count.setLong(1, anchor.position());
@@ -182,6 +189,7 @@ public final class EvidenceVerifier {
                             + " are missing (deleted), the first is event " + first));
                 }
             }
+            return stored;
         } catch (SQLException e) {
             throw new EventStoreException("verify events up to checkpoint " + anchor.position() + ": " + e.getMessage(), e);
         }

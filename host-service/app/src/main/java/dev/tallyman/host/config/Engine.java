@@ -108,13 +108,19 @@ public class Engine {
 
         JdbcEventStore.migrate(dataSource);
         store = new JdbcEventStore(dataSource, clock);
-        // before anything is folded or served: a tampered record stops the boot here (issue 11)
-        evidence = EvidenceWiring.boot(EvidenceWiring.Settings.read(org.eclipse.microprofile.config.ConfigProvider.getConfig(),
+        // checks the record beside the rebuild; a tampered one stops the boot before anything is served (issue 11)
+        evidence = EvidenceWiring.begin(EvidenceWiring.Settings.read(org.eclipse.microprofile.config.ConfigProvider.getConfig(),
                 config.dataRoot()), dataSource, store, clock);
         dev.tallyman.audit.snapshot.JdbcSnapshotStore snapshots = new dev.tallyman.audit.snapshot.JdbcSnapshotStore(dataSource);
-        dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt =
-                dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
+        dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt;
+        try {
+            rebuilt = dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
+        } catch (RuntimeException e) {
+            evidence.awaitVerified(); // a tampered event that does not even decode: say that, not the decode error
+            throw e;
+        }
         Projections projections = rebuilt.projections();
+        evidence.awaitVerified();
         Journal journal = new Journal(store, projections);
         snapshotTaker = new dev.tallyman.host.projections.SnapshotTaker(projections, store, snapshots, clock,
                 config.snapshotEveryEvents(), rebuilt.snapshotPosition());

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -48,35 +50,71 @@ public final class EvidenceWiring implements AutoCloseable {
         }
     }
 
+    private final Settings settings;
+    private final CheckpointKey key;
+    private final CheckpointFile file;
     private final EvidenceVerifier verifier;
     private final JdbcCheckpointStore table;
-    private final Checkpointer checkpointer;
+    private final JdbcEventStore store;
+    private final Clock clock;
+    private final CompletableFuture<Verification> bootCheck;
+    private final long began = System.nanoTime();
+    private Checkpointer checkpointer;
 
-    private EvidenceWiring(EvidenceVerifier verifier, JdbcCheckpointStore table, Checkpointer checkpointer) {
-        this.verifier = verifier;
-        this.table = table;
-        this.checkpointer = checkpointer;
-    }
-
-    /** Loads (or makes) the key, checks the record since the last verified checkpoint, and starts signing. */
-    public static EvidenceWiring boot(Settings settings, DataSource dataSource, JdbcEventStore store, Clock clock) {
+    private EvidenceWiring(Settings settings, DataSource dataSource, JdbcEventStore store, Clock clock) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
         boolean made = !Files.exists(settings.key());
-        CheckpointKey key = CheckpointKey.loadOrCreate(settings.key());
+        this.key = CheckpointKey.loadOrCreate(settings.key());
         if (made) {
             LOG.infof("checkpoint key %s made at %s (mode 0600), public key %s", key.keyId(), settings.key(),
                     CheckpointKey.publicFile(settings.key()));
         }
-        CheckpointFile file = new CheckpointFile(settings.file());
-        JdbcCheckpointStore table = new JdbcCheckpointStore(dataSource);
-        EvidenceVerifier verifier = new EvidenceVerifier(dataSource, key, file, table);
+        this.file = new CheckpointFile(settings.file());
+        this.table = new JdbcCheckpointStore(dataSource);
+        this.verifier = new EvidenceVerifier(dataSource, key, file, table);
+        // Beside the projections' rebuild, which reads the same events: on a store never checked before (the
+        // first start with checkpoints) the walk covers every event, and side by side the two take the time of
+        // the longer one instead of the sum.
+        this.bootCheck = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                bootCheck.complete(verifier.sinceLastVerified());
+            } catch (RuntimeException e) {
+                bootCheck.completeExceptionally(e);
+            }
+        }, "tallyman-boot-verify");
+        thread.setDaemon(true);
+        thread.start();
+    }
 
-        long began = System.nanoTime();
-        Verification verification = verifier.sinceLastVerified();
+    /**
+     * Loads (or makes) the key and starts checking the record since the last verified checkpoint; {@link
+     * #awaitVerified()} takes the answer.
+     */
+    public static EvidenceWiring begin(Settings settings, DataSource dataSource, JdbcEventStore store, Clock clock) {
+        return new EvidenceWiring(settings, dataSource, store, clock);
+    }
+
+    /**
+     * Waits for the boot's check; a record that fails it stops the boot here (an exception, after a log line per
+     * problem) unless {@code allowUnverified}. Then starts signing checkpoints. Call before anything is reconciled
+     * or served.
+     */
+    public void awaitVerified() {
+        Verification verification;
+        try {
+            verification = bootCheck.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("verify the record at boot: " + e.getCause().getMessage(), e.getCause());
+        }
         long millis = (System.nanoTime() - began) / 1_000_000;
         if (verification.intact()) {
             table.markVerified(verification.head(), clock.instant());
-            LOG.infof("record verified: events %d..%d and %d checkpoints against key %s in %d ms",
-                    verification.from() + 1, verification.head(), verification.checkpointsChecked(), key.keyId(), millis);
+            LOG.infof("record verified: %d events after event %d (to %d) and %d checkpoints against key %s in %d ms",
+                    verification.eventsChecked(), verification.from(), verification.head(),
+                    verification.checkpointsChecked(), key.keyId(), millis);
         } else {
             for (Problem problem : verification.problems()) {
                 LOG.errorf("record verification: %s at event %d: %s", problem.kind().wireName(), problem.position(),
@@ -100,10 +138,9 @@ public final class EvidenceWiring implements AutoCloseable {
         long head = store.lastPosition();
         long lastSigned = Math.max(file.lastPosition(),
                 table.all().stream().mapToLong(c -> c.position()).max().orElse(0));
-        Checkpointer checkpointer = new Checkpointer(key, file, table, clock, settings.everyEvents(), lastSigned, head,
+        checkpointer = new Checkpointer(key, file, table, clock, settings.everyEvents(), lastSigned, head,
                 head == 0 ? null : store.hashAt(head).orElse(null));
         checkpointer.start(store, settings.every());
-        return new EvidenceWiring(verifier, table, checkpointer);
     }
 
     public EvidenceVerifier verifier() {
@@ -122,6 +159,8 @@ public final class EvidenceWiring implements AutoCloseable {
     /** Signs what was written since the last checkpoint, then stops. The store must still be open. */
     @Override
     public void close() {
-        checkpointer.close();
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
     }
 }

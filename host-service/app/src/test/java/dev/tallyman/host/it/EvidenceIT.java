@@ -182,10 +182,12 @@ class EvidenceIT {
         long before = Files.size(tallyman.log);
         tallyman.start();
         String boot = logSince(before);
-        assertThat(boot).containsPattern("record verified: events (\\d+)\\.\\.\\d+ and \\d+ checkpoints");
-        java.util.regex.Matcher from = java.util.regex.Pattern.compile("record verified: events (\\d+)\\.\\.").matcher(boot);
-        assertThat(from.find()).isTrue();
-        assertThat(Long.parseLong(from.group(1))).as("the walk starts after the last verified checkpoint").isGreaterThan(P);
+        java.util.regex.Matcher verified = java.util.regex.Pattern
+                .compile("record verified: (\\d+) events after event (\\d+) \\(to (\\d+)\\)").matcher(boot);
+        assertThat(verified.find()).as(boot).isTrue();
+        assertThat(Long.parseLong(verified.group(2))).as("the walk starts after the last verified checkpoint")
+                .isGreaterThanOrEqualTo(head);
+        assertThat(Long.parseLong(verified.group(1))).as("events walked").isLessThan(head - P);
 
         tallyman.stop();
         long signedHead = head();
