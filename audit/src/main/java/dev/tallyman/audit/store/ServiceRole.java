@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * The database role the service runs as, beside the owner that runs the migrations and owns the tables
  * (README, "The database, locked"). It may read and append events and nothing else there: no UPDATE, DELETE or
  * TRUNCATE, and, not being the owner, no DDL and no ALTER TABLE … DISABLE TRIGGER. The snapshots are a cache
- * beside the record, replaced and pruned freely, so it may write those.
+ * beside the record, replaced and pruned freely, so it may write those. Checkpoints it may only add.
  *
  * <p>Granted in code after each migration rather than in a migration script: the role's name is configuration,
  * and a schema made later (a test's) gets the same grants.
@@ -31,6 +31,11 @@ public final class ServiceRole {
             s.execute("revoke all on events from " + role);
             s.execute("grant select, insert on events to " + role);
             s.execute("grant select, insert, update, delete on projection_snapshots to " + role);
+            // Signed checkpoints are append-only like the events; which position the boot verified up to is a
+            // single row the service moves forward.
+            s.execute("revoke all on checkpoints from " + role);
+            s.execute("grant select, insert on checkpoints to " + role);
+            s.execute("grant select, insert, update on chain_verified to " + role);
         } catch (SQLException e) {
             throw new EventStoreException("grant the service role " + role + " its rights: " + e.getMessage(), e);
         }

@@ -119,6 +119,7 @@ public class Engine {
         JdbcEventStore.migrate(owner);
         dev.tallyman.audit.store.ServiceRole.grant(owner, config.db().user());
     }
+    private EvidenceWiring evidence;
 
     void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
@@ -128,10 +129,19 @@ public class Engine {
 
         migrate();
         store = new JdbcEventStore(dataSource, clock);
+        // checks the record beside the rebuild; a tampered one stops the boot before anything is served (issue 11)
+        evidence = EvidenceWiring.begin(EvidenceWiring.Settings.read(org.eclipse.microprofile.config.ConfigProvider.getConfig(),
+                config.dataRoot()), dataSource, store, clock);
         dev.tallyman.audit.snapshot.JdbcSnapshotStore snapshots = new dev.tallyman.audit.snapshot.JdbcSnapshotStore(dataSource);
-        dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt =
-                dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
+        dev.tallyman.host.projections.ProjectionRebuild.Result rebuilt;
+        try {
+            rebuilt = dev.tallyman.host.projections.ProjectionRebuild.run(store, snapshots);
+        } catch (RuntimeException e) {
+            evidence.awaitVerified(); // a tampered event that does not even decode: say that, not the decode error
+            throw e;
+        }
         Projections projections = rebuilt.projections();
+        evidence.awaitVerified();
         Journal journal = new Journal(store, projections);
         snapshotTaker = new dev.tallyman.host.projections.SnapshotTaker(projections, store, snapshots, clock,
                 config.snapshotEveryEvents(), rebuilt.snapshotPosition());
@@ -247,6 +257,7 @@ public class Engine {
                 start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
         new dev.tallyman.host.api.HealthApi(store, runtime).register(api);
+        new dev.tallyman.host.api.VerifyApi(evidence.verifier(), evidence.table(), clock).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         api.finish();
         restrictSocketWhenBound();
@@ -307,6 +318,10 @@ public class Engine {
             if (snapshotTaker != null) {
                 // before the store closes: a snapshot is put on the record before it is stored
                 snapshotTaker.close();
+            }
+            if (evidence != null) {
+                // after the snapshot's event, before the store closes: the last checkpoint covers everything
+                evidence.close();
             }
             if (store != null) {
                 store.close();

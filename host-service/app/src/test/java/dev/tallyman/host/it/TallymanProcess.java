@@ -86,6 +86,10 @@ public final class TallymanProcess implements AutoCloseable {
             env.put("TALLYMAN_DB_PASSWORD", database.password);
             env.put("TALLYMAN_BRIDGE", bridgeName());
             env.put("TALLYMAN_NFT_TABLE", nftTable());
+            // issue 11: the instance's own checkpoint key, and a checkpoint file per schema, so a data root left by
+            // an earlier run never speaks for this run's fresh schema
+            env.put("TALLYMAN_CHECKPOINT_KEY", dataRoot.resolve("config/checkpoint.key").toString());
+            env.put("TALLYMAN_CHECKPOINT_FILE", dataRoot.resolve("evidence/" + database.schema + ".jsonl").toString());
             // a null value takes the variable away (a password the service must read from a file instead)
             extraEnv.forEach((key, value) -> {
                 if (value == null) {
