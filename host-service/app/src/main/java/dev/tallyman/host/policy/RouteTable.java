@@ -26,6 +26,8 @@ public final class RouteTable {
         read("GET /tallyman/state", "system", "state");
         read("GET /tallyman/verify", "system", "verify");
         read("GET /tallyman/v1/drivers", "plugin", "list");
+        read("GET /tallyman/v1/verify", "system", "verify");
+        read("GET /tallyman/v1/health", "system", "health");
 
         read("GET /containers/json", "container", "list");
         read("GET /containers/:name/json", "container", "inspect");
