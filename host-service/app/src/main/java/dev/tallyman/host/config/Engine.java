@@ -92,6 +92,9 @@ public class Engine {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Inject
+    dev.tallyman.host.audit.relay.EventRelays relays;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
@@ -216,6 +219,7 @@ public class Engine {
                 start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
+        relays.start(store, dataSource, meters, clock);
         api.finish();
         restrictSocketWhenBound();
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
@@ -274,6 +278,7 @@ public class Engine {
                 // before the store closes: a snapshot is put on the record before it is stored
                 snapshotTaker.close();
             }
+            relays.close();
             if (store != null) {
                 store.close();
             }
