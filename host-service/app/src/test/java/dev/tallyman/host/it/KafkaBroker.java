@@ -20,15 +20,15 @@ import java.util.stream.Stream;
  * its log dir under a temp folder, run as a child JVM from the test class path (kafka_2.13, test scope). It can
  * be killed (SIGKILL) and started again on the same ports and data, as an outage would leave it.
  */
-final class KafkaBroker implements AutoCloseable {
-    final int port = freePort();
+public final class KafkaBroker implements AutoCloseable {
+    public final int port = freePort();
     private final int controllerPort = freePort();
     private final Path dir;
     private final Path properties;
     private final Path log;
     private Process process;
 
-    KafkaBroker(String name) {
+    public KafkaBroker(String name) {
         try {
             dir = Files.createTempDirectory(name + "-kafka");
             properties = dir.resolve("server.properties");
@@ -62,11 +62,11 @@ final class KafkaBroker implements AutoCloseable {
                 .waitForSuccess(Duration.ofSeconds(120));
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    void start() {
+    public void start() {
         process = java(KafkaBrokerMain.class.getName(), properties.toString()).process;
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
@@ -84,7 +84,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** SIGKILL, as a crashed broker host would leave it. */
-    void kill() {
+    public void kill() {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try {
