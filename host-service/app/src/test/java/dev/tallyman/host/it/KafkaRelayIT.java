@@ -74,8 +74,13 @@ class KafkaRelayIT {
                 tallyman.kill(); // the relay dies with the service, mid-stream
                 tallyman.start();
                 awaitPosition(database, first + EVENTS * 6 / 10);
+                long failedBefore = refused.get();
+                long callsBefore = calls.get();
                 broker.kill();
+                sleep(3000); // commands go on while no broker answers
                 broker.start();
+                assertThat(refused.get()).as("API calls failed while the broker was down").isEqualTo(failedBefore);
+                assertThat(calls.get()).as("API calls answered while the broker was down").isGreaterThan(callsBefore);
                 awaitPosition(database, target);
             } finally {
                 stop.set(true);
