@@ -67,7 +67,9 @@ class KafkaRelayIT {
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
-                clients.submit(() -> tagAndUntag(tallyman.socket, client, stop, calls, refused));
+                // half tag and untag one image (one long stream), half create and remove volumes (many short streams)
+                clients.submit(() -> client % 2 == 0 ? tagAndUntag(tallyman.socket, client, stop, calls, refused)
+                        : createAndRemoveVolumes(tallyman.socket, client, stop, calls, refused));
             }
             try {
                 awaitPosition(database, first + EVENTS * 3 / 10);
@@ -133,23 +135,42 @@ class KafkaRelayIT {
     }
 
     /** One API client: tags the base image under its own names and untags them, until told to stop. */
-    private static void tagAndUntag(Path socket, int client, AtomicBoolean stop, AtomicLong calls, AtomicLong failed) {
+    private static Void tagAndUntag(Path socket, int client, AtomicBoolean stop, AtomicLong calls, AtomicLong failed) {
         for (long n = 0; !stop.get(); n++) {
             String name = "kf11-c" + client + ":n" + n;
-            boolean ok = call(socket, "POST", "/images/kf11-base:latest/tag?repo=kf11-c" + client + "&tag=n" + n) == 201
-                    && call(socket, "DELETE", "/images/" + name) == 200;
-            calls.addAndGet(2);
-            if (!ok) {
-                failed.incrementAndGet();
-                sleep(100); // the service is restarting
-            }
+            boolean ok = call(socket, "POST", "/images/kf11-base:latest/tag?repo=kf11-c" + client + "&tag=n" + n, "") == 201
+                    && call(socket, "DELETE", "/images/" + name, "") == 200;
+            counted(ok, calls, failed);
+        }
+        return null;
+    }
+
+    /** One API client: creates a volume of its own and removes it, until told to stop. */
+    private static Void createAndRemoveVolumes(Path socket, int client, AtomicBoolean stop, AtomicLong calls,
+                                               AtomicLong failed) {
+        for (long n = 0; !stop.get(); n++) {
+            String name = "kf11-c" + client + "-v" + n;
+            boolean ok = call(socket, "POST", "/volumes/create", "{\"Name\":\"" + name + "\"}") == 201
+                    && call(socket, "DELETE", "/volumes/" + name, "") == 204;
+            counted(ok, calls, failed);
+        }
+        return null;
+    }
+
+    private static void counted(boolean ok, AtomicLong calls, AtomicLong failed) {
+        calls.addAndGet(2);
+        if (!ok) {
+            failed.incrementAndGet();
+            sleep(100); // the service is restarting
         }
     }
 
     /** One HTTP request over the unix socket, one connection; answers the status, or -1 when nobody answered. */
-    private static int call(Path socket, String method, String path) {
+    private static int call(Path socket, String method, String path, String body) {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            String request = method + " " + path + " HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            String request = method + " " + path + " HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n" + body;
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             Channels.newInputStream(channel).transferTo(answer);
