@@ -36,6 +36,8 @@ public final class ServiceRole {
             s.execute("revoke all on checkpoints from " + role);
             s.execute("grant select, insert on checkpoints to " + role);
             s.execute("grant select, insert, update on chain_verified to " + role);
+            // each relay's last acknowledged position, moved forward as the broker acknowledges
+            s.execute("grant select, insert, update on relay_positions to " + role);
         } catch (SQLException e) {
             throw new EventStoreException("grant the service role " + role + " its rights: " + e.getMessage(), e);
         }

@@ -95,6 +95,9 @@ public class Engine {
     @Inject
     io.vertx.core.Vertx vertx;
 
+    @Inject
+    dev.tallyman.host.audit.relay.EventRelays relays;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
@@ -259,6 +262,7 @@ public class Engine {
         new dev.tallyman.host.api.HealthApi(store, runtime).register(api);
         new dev.tallyman.host.api.VerifyApi(evidence.verifier(), evidence.table(), clock).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
+        relays.start(store, dataSource, meters, clock);
         api.finish();
         restrictSocketWhenBound();
         startTlsListener(router, journal);
@@ -319,6 +323,7 @@ public class Engine {
                 // before the store closes: a snapshot is put on the record before it is stored
                 snapshotTaker.close();
             }
+            relays.close();
             if (evidence != null) {
                 // after the snapshot's event, before the store closes: the last checkpoint covers everything
                 evidence.close();

@@ -1,0 +1,104 @@
+package dev.tallyman.host.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tallyman.audit.store.JdbcEventStore;
+import dev.tallyman.host.it.KafkaBroker;
+import dev.tallyman.host.it.TallymanProcess;
+import dev.tallyman.host.it.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The relay to Kafka, for ops/bench/relay (runs only with -Dbench.relay=true): events/s that the store appends
+ * (8 writers, as JournalBenchIT) against events/s that the service's Kafka relay publishes with every event
+ * acknowledged by a real broker (KRaft, one node, child JVM). The relay's figure is a backlog drained from the
+ * first position on a fresh topic, timed by sampling the relay's confirmed position on /metrics; several runs,
+ * the median reported.
+ */
+class RelayBenchIT {
+
+    @Test
+    void relayKeepsUpWithAppends() throws Exception {
+        assumeTrue(Boolean.getBoolean("bench.relay"), "a benchmark: run it with ops/bench/relay");
+        long total = Long.getLong("bench.events", 200_000L);
+        int runs = Integer.getInteger("bench.runs", 3);
+        try (TestDatabase database = new TestDatabase(); KafkaBroker broker = new KafkaBroker("bench-relay")) {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setUrl(database.url());
+            dataSource.setReWriteBatchedInserts(true);
+            dataSource.setUser(database.user);
+            dataSource.setPassword(database.password);
+            JdbcEventStore.migrate(dataSource);
+            double appendRate;
+            long last;
+            try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
+                long start = System.nanoTime();
+                long appended = JournalBenchIT.fill(store, total);
+                appendRate = appended / ((System.nanoTime() - start) / 1e9);
+                last = store.lastPosition();
+            }
+            System.out.printf("relay: store appends %,.0f events/s (8 writers, %,d events)%n", appendRate, total);
+
+            broker.start();
+            List<Double> rates = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                // each run a fresh topic and no stored position: the relay publishes the whole store again
+                database.execute("delete from " + database.schema + ".relay_positions where relay = 'kafka'");
+                TallymanProcess service = new TallymanProcess("bench-relay", database, "vfs")
+                        .withEnv("TALLYMAN_KAFKA_BOOTSTRAP", broker.bootstrap())
+                        .withEnv("TALLYMAN_KAFKA_TOPIC", "tallyman.bench." + run);
+                try {
+                    service.start();
+                    double rate = drainRate(service, last);
+                    rates.add(rate);
+                    System.out.printf("relay: run %d: %,.0f events/s published and acknowledged%n", run, rate);
+                } finally {
+                    service.close();
+                }
+            }
+            double median = rates.stream().sorted().toList().get(rates.size() / 2);
+            System.out.printf("relay: Kafka relay %,.0f events/s (median of %d runs), store %,.0f events/s: ratio %.2f%n",
+                    median, runs, appendRate, median / appendRate);
+            assertThat(median).isPositive();
+        }
+    }
+
+    /** Samples the relay's confirmed position until it reaches {@code last}; events per second between the samples. */
+    private static double drainRate(TallymanProcess service, long last) {
+        long firstAt = 0;
+        double firstPosition = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            long at = System.nanoTime();
+            double position = confirmed(service);
+            if (position >= 0 && firstPosition < 0) {
+                firstAt = at;
+                firstPosition = position;
+            }
+            if (position >= last) {
+                return (position - firstPosition) / ((at - firstAt) / 1e9);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("relay did not reach position " + last);
+    }
+
+    private static double confirmed(TallymanProcess service) {
+        String metrics = service.api("GET", "/metrics", null).stdout();
+        Matcher m = Pattern.compile("(?m)^tallyman_relay_position\\{relay=\"kafka\"\\} (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+}
