@@ -55,7 +55,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     /** The version of the newest script in {@code db/migration} (MigrationVersionTest keeps the two equal). */
-    static final String NEWEST_MIGRATION = "2";
+    static final String NEWEST_MIGRATION = "4";
 
     /** Creates or upgrades the {@code events} table in the connection's current schema (Flyway, {@code classpath:db/migration}). */
     public static void migrate(DataSource dataSource) {

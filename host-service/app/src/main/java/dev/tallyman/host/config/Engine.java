@@ -92,6 +92,9 @@ public class Engine {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Inject
+    dev.tallyman.host.audit.query.AuditRecord auditRecord;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
@@ -216,6 +219,8 @@ public class Engine {
                 start, remove, waits, launcher, clock));
         new TallymanApi(projections, store).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
+        auditRecord.wire(store, store.commits(), snapshots,
+                id -> imageStore.config(dev.tallyman.images.reference.Digest.parse(id)).config().labels());
         api.finish();
         restrictSocketWhenBound();
         LOG.infof("tallyman ready in %d ms: %d events, storage %s, socket %s",
