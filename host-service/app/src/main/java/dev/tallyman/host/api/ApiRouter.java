@@ -28,6 +28,8 @@ public final class ApiRouter {
     private static final Logger LOG = Logger.getLogger(ApiRouter.class);
     private static final Pattern PARAM = Pattern.compile(":([a-zA-Z]+)(\\*?)");
     static final String VERSION_KEY = "tallyman.api-version";
+    /** On every answer: the correlation id under which the request's events (or its refusal) are recorded. */
+    public static final String CORRELATION = "Tallyman-Correlation-Id";
 
     private final Router router;
     private final ObjectMapper json;
@@ -100,6 +102,7 @@ public final class ApiRouter {
     /** Unknown routes get Docker's answer, so the CLI prints a clean error instead of an HTML page. */
     public void finish() {
         router.route().order(Integer.MAX_VALUE - 10).handler(context -> {
+            context.response().putHeader(CORRELATION, UUID.randomUUID().toString());
             writeError(context, 404, "page not found");
         });
     }
@@ -147,6 +150,8 @@ public final class ApiRouter {
     private void serve(RoutingContext context, String command, RouteClass routeClass, ApiHandler handler) {
         UUID correlationId = UUID.randomUUID();
         context.response().putHeader(ApiRequest.CORRELATION_HEADER, correlationId.toString());
+        // issue 11's name for it, the one the audit API (/tallyman/v1) answers with too
+        context.response().putHeader(CORRELATION, correlationId.toString());
         Actor actor;
         try {
             actor = Peers.actorOf(context.request().connection());

@@ -98,6 +98,9 @@ public class Engine {
     @Inject
     dev.tallyman.host.audit.relay.EventRelays relays;
 
+    @Inject
+    dev.tallyman.host.audit.query.AuditRecord auditRecord;
+
     private JdbcEventStore store;
     private Closeable exitWatch;
     private PeriodicReconciler periodicReconciler;
@@ -263,6 +266,8 @@ public class Engine {
         new dev.tallyman.host.api.VerifyApi(evidence.verifier(), evidence.table(), clock).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
         relays.start(store, dataSource, meters, clock);
+        auditRecord.wire(store, store.commits(), snapshots,
+                id -> imageStore.config(dev.tallyman.images.reference.Digest.parse(id)).config().labels());
         api.finish();
         restrictSocketWhenBound();
         startTlsListener(router, journal);
