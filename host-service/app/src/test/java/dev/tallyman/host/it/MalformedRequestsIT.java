@@ -1,0 +1,269 @@
+package dev.tallyman.host.it;
+
+import static dev.tallyman.host.it.ImageItSupport.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Bad input never hurts: at least 10,000 generated malformed requests across every route the router has
+ * registered (listed by the service itself at /tallyman/routes), against one running service. Each request is
+ * malformed in a way Docker refuses: a name or id that names nothing, a body that is not JSON or not of the
+ * expected shape ({"Env": [null]}, objects where strings go, a bare number), a JSON body over the 1 MiB limit,
+ * junk query values. Asserted: no 500 ever; every command (each method but GET and HEAD) answered 4xx with
+ * Docker's {"message": …}; the projections' state equal before and after; and a CommandRefused on the record
+ * for every command's correlation id.
+ */
+class MalformedRequestsIT {
+    private static final int TRIES = 10_500;
+    private static final String TARGET = "in12-fuzz-target";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestDatabase database;
+    private static TallymanProcess tallyman;
+    private static UnixSocketHttp http;
+    private static List<Route> routes;
+    private static String stateBefore;
+    private static final Map<String, AtomicInteger> perRoute = new ConcurrentSkipListMap<>();
+    private static final Map<Integer, AtomicInteger> statuses = new ConcurrentSkipListMap<>();
+    private static final Set<String> commandCorrelations = ConcurrentHashMap.newKeySet();
+    private static final List<String> failures = new ArrayList<>();
+
+    /** A route as the router registered it: method, path with :params, and how its body is read. */
+    record Route(String method, String path, boolean jsonBody) {
+        boolean command() {
+            return !(method.equals("GET") || method.equals("HEAD"));
+        }
+
+        boolean hasParameter() {
+            return path.contains(":");
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    /** One malformed request. */
+    record Probe(Route route, String target, String contentType, byte[] body, String how) {
+        @Override
+        public String toString() {
+            return route.method() + " " + target + " (" + how + ", " + (body == null ? 0 : body.length) + " bytes)";
+        }
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        database = new TestDatabase();
+        tallyman = new TallymanProcess("in12fuzz", database, "overlay2");
+        tallyman.start();
+        ok(tallyman, "import", BusyboxTar.get().toString(), "busybox:latest");
+        ok(tallyman, "create", "--name", TARGET, "busybox", "true");
+        ok(tallyman, "network", "create", "in12-fuzz-net");
+        ok(tallyman, "volume", "create", "in12-fuzz-vol");
+        http = new UnixSocketHttp(tallyman.socket);
+        JsonNode listed = JSON.readTree(http.call("GET", "/tallyman/routes", Map.of(), null).body());
+        routes = new ArrayList<>();
+        for (JsonNode r : listed) {
+            routes.add(new Route(r.get("Method").asText(), r.get("Path").asText(), r.get("Body").asText().equals("json")));
+        }
+        System.out.println("in12 fuzz: " + routes.size() + " routes registered");
+        stateBefore = state();
+    }
+
+    @AfterContainer
+    static void finish() throws Exception {
+        try {
+            System.out.println("in12 fuzz: requests per route " + perRoute);
+            System.out.println("in12 fuzz: statuses " + statuses);
+            String stateAfter = state();
+            Set<String> refused = new HashSet<>();
+            try (Connection c = database.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select correlation_id from events where type = 'CommandRefused'")) {
+                while (rs.next()) {
+                    refused.add(rs.getString(1));
+                }
+            }
+            Set<String> unrecorded = new HashSet<>(commandCorrelations);
+            unrecorded.removeAll(refused);
+            System.out.println("in12 fuzz: " + commandCorrelations.size() + " commands, " + refused.size()
+                    + " refusals on the record, " + unrecorded.size() + " commands without one");
+            synchronized (failures) {
+                assertThat(failures).as("requests answered wrongly").isEmpty();
+            }
+            assertThat(stateAfter).as("the projections' state").isEqualTo(stateBefore);
+            assertThat(unrecorded).as("commands refused without a CommandRefused on the record").isEmpty();
+            assertThat(perRoute.keySet()).as("routes reached").containsAll(routes.stream().map(Route::toString).toList());
+        } finally {
+            try {
+                tallyman.docker("rm", "-f", TARGET);
+                tallyman.docker("network", "rm", "in12-fuzz-net");
+                tallyman.docker("volume", "rm", "in12-fuzz-vol");
+                tallyman.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+
+    private static String state() throws Exception {
+        return http.call("GET", "/tallyman/state", Map.of(), null).text();
+    }
+
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void aMalformedRequestIsRefusedAndChangesNothing(@ForAll("probes") Probe probe) throws Exception {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (probe.contentType() != null) {
+            headers.put("Content-Type", probe.contentType());
+        }
+        UnixSocketHttp.Answer answer = http.call(probe.route().method(), probe.target(), headers, probe.body(), 5_000);
+        perRoute.computeIfAbsent(probe.route().toString(), k -> new AtomicInteger()).incrementAndGet();
+        statuses.computeIfAbsent(answer.status(), k -> new AtomicInteger()).incrementAndGet();
+        String problem = null;
+        if (answer.status() == 500 || answer.status() == 502) {
+            problem = "answered " + answer.status() + ": " + answer.text();
+        } else if (probe.route().command()) {
+            String correlation = answer.header("X-Tallyman-Correlation-Id");
+            if (answer.status() < 400 || answer.status() >= 500) {
+                problem = "a malformed command answered " + answer.status() + ": " + answer.text();
+            } else if (!answer.text().startsWith("{\"message\":")) {
+                problem = "answered without Docker's message: " + answer.text();
+            } else if (correlation == null) {
+                problem = "answered without a correlation id";
+            } else {
+                commandCorrelations.add(correlation);
+            }
+        }
+        if (problem != null) {
+            synchronized (failures) {
+                if (failures.size() < 50) {
+                    failures.add(probe + ": " + problem);
+                }
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Probe> probes() {
+        return Arbitraries.of(routes).flatMap(this::probesFor);
+    }
+
+    private Arbitrary<Probe> probesFor(Route route) {
+        List<Arbitrary<Probe>> kinds = new ArrayList<>();
+        if (route.hasParameter()) {
+            kinds.add(Combinators.combine(badIds(), junkQuery(), junkBody())
+                    .as((id, query, body) -> new Probe(route, fill(route.path(), id) + query, "application/json", body, "no such object")));
+        }
+        if (route.jsonBody()) {
+            kinds.add(Combinators.combine(malformedJson(), junkQuery())
+                    .as((body, query) -> new Probe(route, realTarget(route) + query, "application/json", body, "malformed JSON")));
+            kinds.add(Arbitraries.integers().between(1, 3).map(extra -> new Probe(route, realTarget(route),
+                    "application/json", huge(extra), "over the JSON limit")));
+        }
+        if (!route.hasParameter() && !route.jsonBody()) {
+            kinds.add(Combinators.combine(junkQuery(), junkBody())
+                    .as((query, body) -> new Probe(route, route.path() + "?" + query + "&filters=" + enc("{\"in12\":") + "&fromImage="
+                            + enc("in12 BAD::ref") + "&t=" + enc("in12 BAD::ref") + "&repo=" + enc("in12 BAD::ref")
+                            + "&container=in12nx-none&name=" + enc("in12 BAD/name!"), "application/x-tar", body, "junk query")));
+        }
+        return Arbitraries.oneOf(kinds);
+    }
+
+    /** Where a malformed JSON body is sent: the real container for a container's route, else a name that is not there. */
+    private static String realTarget(Route route) {
+        if (!route.hasParameter()) {
+            return route.path() + "?";
+        }
+        String id = route.path().startsWith("/containers/:name") ? TARGET : "in12nx-none";
+        return fill(route.path(), id) + "?";
+    }
+
+    private static String fill(String path, String id) {
+        return path.replaceAll(":[a-zA-Z]+\\*?", java.util.regex.Matcher.quoteReplacement(id)) + "?";
+    }
+
+    private static Arbitrary<String> badIds() {
+        Arbitrary<String> plain = Arbitraries.strings().withCharRange('a', 'z').numeric().ofMinLength(1).ofMaxLength(40)
+                .map(s -> "in12nx" + s);
+        Arbitrary<String> hex = Arbitraries.strings().withChars("0123456789abcdef").ofLength(64);
+        Arbitrary<String> odd = Arbitraries.strings().ofMinLength(1).ofMaxLength(30)
+                .map(s -> enc("in12nx" + s));
+        Arbitrary<String> escaping = Arbitraries.of("in12nx%2F..%2F..%2Fetc", "in12nx..", "in12nx%00", "in12nx%FF%FE",
+                "in12nx" + "x".repeat(300), "in12nx%20space", "in12nx:tag@sha256:zz");
+        return Arbitraries.oneOf(plain, hex, odd, escaping);
+    }
+
+    private static Arbitrary<String> junkQuery() {
+        Arbitrary<String> key = Arbitraries.of("all", "force", "v", "t", "signal", "limit", "since", "until", "size",
+                "filters", "stream", "detachKeys", "h", "w", "platform", "link", "noprune", "follow", "tail", "in12unknown");
+        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of("", "-1", "999999999999999999999", "NaN", "maybe",
+                        "{", "[]", "{\"a\":", "SIGNOPE", "%", "\u00e9"),
+                Arbitraries.strings().ofMaxLength(12));
+        return Combinators.combine(key, value).as((k, v) -> k + "=" + enc(v)).list().ofMaxSize(3)
+                .map(pairs -> String.join("&", pairs));
+    }
+
+    private static Arbitrary<byte[]> junkBody() {
+        return Arbitraries.oneOf(Arbitraries.just((byte[]) null),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+                malformedJson());
+    }
+
+    /** Bodies Docker answers 400: not JSON at all, JSON of the wrong shape, nulls and objects where strings go. */
+    private static Arbitrary<byte[]> malformedJson() {
+        Arbitrary<String> broken = Arbitraries.of("x", "{", "{\"Image\":", "[1,2", "{\"Env\":[\"A=1\",]}", "nul",
+                "{'single':'quotes'}", "\u0000", "}{", "{\"a\":1}{");
+        Arbitrary<String> wrongTop = Arbitraries.of("null", "42", "\"text\"", "[]", "[{}]", "true");
+        Arbitrary<String> field = Arbitraries.of("Image", "Cmd", "Env", "Entrypoint", "Labels", "HostConfig", "Name",
+                "Driver", "Options", "Config", "User", "WorkingDir", "ExposedPorts", "Mounts", "Binds", "PortBindings",
+                "Memory", "NanoCpus", "RestartPolicy", "NetworkingConfig", "Container", "EndpointConfig", "Tty",
+                "AttachStdin", "Detach", "IPAM", "Healthcheck", "DriverOpts", "Volumes", "Privileged");
+        Arbitrary<String> badValue = Arbitraries.of("{\"in12\":{}}", "[{}]", "[null]", "[[1]]", "{\"x\":[null]}",
+                "\"in12 not a number\"", "[{\"in12\":1}]");
+        Arbitrary<String> wrongTypes = Combinators.combine(field, badValue, field, badValue)
+                .as((f1, v1, f2, v2) -> "{\"Image\":\"busybox\",\"" + f1 + "\":" + v1 + ",\"" + f2 + "\":" + v2 + "}");
+        Arbitrary<String> knownHoles = Arbitraries.of("{\"Image\":\"busybox\",\"Env\":[null]}",
+                "{\"Image\":\"busybox\",\"Cmd\":[null]}", "{\"Image\":\"busybox\",\"Entrypoint\":[null]}",
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":[null]}}", "{\"Detach\":\"in12\"}", "{\"Cmd\":{}}",
+                "{\"Image\":\"busybox\",\"Labels\":{\"a\":{}}}");
+        return Arbitraries.oneOf(broken, wrongTop, wrongTypes, knownHoles).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JSON object a little over the 1 MiB limit: it must be answered 413, never read and applied. */
+    private static byte[] huge(int extraKiB) {
+        StringBuilder s = new StringBuilder("{\"Image\":\"busybox\",\"Labels\":{\"in12\":\"");
+        s.append("a".repeat(1024 * 1024 + extraKiB * 1024));
+        s.append("\"}}");
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
