@@ -74,12 +74,19 @@ final class UnixSocketHttp {
             }
             head.append("\r\n");
             write(channel, head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            Thread writer = null;
             if (body != null) {
-                try {
-                    write(channel, body);
-                } catch (IOException e) {
-                    // the service may answer (413) and close before reading a body it refuses
-                }
+                // Written while the answer is read: the service may answer (413) and close before reading a
+                // body it refuses, and the answer is what counts.
+                writer = new Thread(() -> {
+                    try {
+                        write(channel, body);
+                    } catch (IOException e) {
+                        // refused before it was read whole
+                    }
+                }, "unix-http-body");
+                writer.setDaemon(true);
+                writer.start();
             }
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -90,6 +97,10 @@ final class UnixSocketHttp {
                 }
             } catch (AsynchronousCloseException e) {
                 // cut off: a stream that did not end
+            } catch (IOException e) {
+                if (raw.size() == 0) {
+                    throw e;
+                }
             } finally {
                 cutOff.cancel(false);
             }

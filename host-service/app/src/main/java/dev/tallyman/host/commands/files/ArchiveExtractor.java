@@ -215,9 +215,15 @@ public final class ArchiveExtractor {
                     throw e;
                 }
             }
-            PinnedFile made = parent.openAt(name, PinnedFile.O_PATH | PinnedFile.O_DIRECTORY, 0);
-            return made;
         }
+        // Opened again from the root, as the first time: whatever the container put there meanwhile is
+        // followed inside the container, never outside.
+        PinnedFile made = root.openInRoot(inContainer, PinnedFile.O_PATH);
+        if (!made.stat().isDirectory()) {
+            made.close();
+            throw new Refused("extract " + entryName + ": " + inContainer + " is not a directory");
+        }
+        return made;
     }
 
     private static String join(String folder, List<String> parts) {
