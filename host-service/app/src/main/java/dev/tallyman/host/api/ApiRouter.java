@@ -258,7 +258,9 @@ public final class ApiRouter {
                     .putHeader("Content-Type", "application/json")
                     .end(json.writeValueAsString(Map.of("message", message)));
         } catch (Exception e) {
-            context.response().setStatusCode(500).end();
+            // the message could not be encoded: still Docker's shape, with a message that needs no encoding
+            context.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end("{\"message\":\"internal error\"}");
         }
     }
 }
