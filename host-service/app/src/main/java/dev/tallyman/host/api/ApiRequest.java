@@ -87,7 +87,10 @@ public final class ApiRequest {
         try {
             // Read as a tree first: a null body or a null inside an array ({"Env": [null]}) is refused here,
             // where it would otherwise reach a handler as a null it never expects.
-            com.fasterxml.jackson.databind.JsonNode tree = json.readTree(body.getBytes());
+            // Content after the first JSON value ({"a":1}{) is refused too, as Docker refuses it.
+            com.fasterxml.jackson.databind.JsonNode tree = json.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body.getBytes());
             JsonErrors.checkNoNulls(tree);
             return json.treeToValue(tree, type);
         } catch (JsonProcessingException e) {

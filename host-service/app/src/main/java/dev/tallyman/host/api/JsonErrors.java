@@ -63,6 +63,9 @@ final class JsonErrors {
             }
             return "invalid character '" + m.group(1) + "' looking for beginning of value";
         }
+        if (original.startsWith("Trailing token")) {
+            return "unexpected content after JSON";
+        }
         if (e instanceof MismatchedInputException mismatch) {
             if (original.contains("end-of-input")) {
                 return "unexpected EOF";

@@ -245,9 +245,10 @@ class MalformedRequestsIT {
         }
         if (!route.hasParameter() && !route.jsonBody()) {
             kinds.add(Combinators.combine(junkQuery(), junkBody())
-                    .as((query, body) -> new Probe(route, route.path() + "?" + query + "&filters=" + enc("{\"in12\":") + "&fromImage="
+                    .as((query, body) -> new Probe(route, route.path() + "?filters=" + enc("{\"in12\":") + "&fromImage="
                             + enc("in12 BAD::ref") + "&t=" + enc("in12 BAD::ref") + "&repo=" + enc("in12 BAD::ref")
-                            + "&container=in12nx-none&name=" + enc("in12 BAD/name!"), "application/x-tar", body, "junk query")));
+                            + "&container=in12nx-none&name=" + enc("in12 BAD/name!") + "&" + query, "application/x-tar", body,
+                            "junk query")));
         }
         return Arbitraries.oneOf(kinds);
     }
