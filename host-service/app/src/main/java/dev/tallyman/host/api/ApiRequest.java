@@ -85,9 +85,16 @@ public final class ApiRequest {
             throw EngineException.invalid("invalid JSON: empty body");
         }
         try {
-            return json.readValue(body.getBytes(), type);
+            // Read as a tree first: a null body or a null inside an array ({"Env": [null]}) is refused here,
+            // where it would otherwise reach a handler as a null it never expects.
+            // Content after the first JSON value ({"a":1}{) is refused too, as Docker refuses it.
+            com.fasterxml.jackson.databind.JsonNode tree = json.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body.getBytes());
+            JsonErrors.checkNoNulls(tree);
+            return json.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
-            throw EngineException.invalid("invalid JSON: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON: " + JsonErrors.describe(e));
         } catch (java.io.IOException e) {
             throw EngineException.invalid("invalid JSON: " + e.getMessage());
         }

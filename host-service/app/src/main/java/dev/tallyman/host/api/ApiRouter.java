@@ -14,7 +14,9 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,8 @@ public final class ApiRouter {
     static final String VERSION_KEY = "tallyman.api-version";
     /** On every answer: the correlation id under which the request's events (or its refusal) are recorded. */
     public static final String CORRELATION = "Tallyman-Correlation-Id";
+    /** A JSON body larger than this is answered 413 before it is read whole; tars (cp, build, load) stream unlimited. */
+    public static final long JSON_BODY_LIMIT = 1024 * 1024;
 
     private final Router router;
     private final ObjectMapper json;
@@ -38,6 +42,7 @@ public final class ApiRouter {
     private final dev.tallyman.host.access.AccessRecord access;
     private volatile RequestObserver observer = RequestObserver.NONE;
     private volatile PolicyGate policies; // null: no policy file, every request as before
+    private final List<Map<String, String>> registered = new CopyOnWriteArrayList<>();
 
     /** Hears each answered request (metrics): its route as registered, its status, and how long it took. */
     public interface RequestObserver {
@@ -53,6 +58,7 @@ public final class ApiRouter {
         this.journal = journal;
         this.access = new dev.tallyman.host.access.AccessRecord(journal);
         router.route().order(-100).handler(this::stampHeaders);
+        router.route().failureHandler(this::failed);
     }
 
     /** Docker stamps these on every answer; clients read the API version from any of them. */
@@ -101,6 +107,7 @@ public final class ApiRouter {
 
     /** Unknown routes get Docker's answer, so the CLI prints a clean error instead of an HTML page. */
     public void finish() {
+        get("/tallyman/routes", request -> request.json(200, List.copyOf(registered)));
         router.route().order(Integer.MAX_VALUE - 10).handler(context -> {
             context.response().putHeader(CORRELATION, UUID.randomUUID().toString());
             writeError(context, 404, "page not found");
@@ -108,9 +115,10 @@ public final class ApiRouter {
     }
 
     private void add(HttpMethod method, String path, boolean jsonBody, ApiHandler handler) {
+        registered.add(Map.of("Method", method.name(), "Path", path, "Body", jsonBody ? "json" : "stream"));
         Route route = router.routeWithRegex(method, regexOf(path));
         if (jsonBody) {
-            route.handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024).setHandleFileUploads(false));
+            route.handler(BodyHandler.create().setBodyLimit(JSON_BODY_LIMIT).setHandleFileUploads(false));
         } else {
             // Hold the body until the worker reads it (an import streams a tar): bytes arriving while the
             // request waits for a worker thread would otherwise be dropped.
@@ -197,16 +205,73 @@ public final class ApiRouter {
             if (e.kind() == EngineException.Kind.SYSTEM) {
                 LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());
             }
-            if (isCommand(context) && !e.isOnRecord() && e.kind() != EngineException.Kind.NOT_MODIFIED) {
+            if ((isCommand(context) || e.kind() == EngineException.Kind.SYSTEM) && !e.isOnRecord()
+                    && e.kind() != EngineException.Kind.NOT_MODIFIED) {
                 journal.refuse(new CommandContext(actor, correlationId), command, targetOf(context), e);
             }
-            writeError(context, e.kind().status(), e.getMessage());
+            writeError(context, e.kind().status(),
+                    e.kind() == EngineException.Kind.SYSTEM ? UnexpectedFailures.answer(e) : e.getMessage());
         } catch (AmbiguousReferenceException e) {
             writeError(context, 400, e.getMessage());
         } catch (Exception e) {
             LOG.errorf(e, "%s %s: %s", context.request().method(), context.request().path(), e.getMessage());
-            writeError(context, 500, String.valueOf(e.getMessage()));
+            // An unexpected failure is on the record too, naming the exception, whatever the method.
+            journal.refuse(new CommandContext(actor, correlationId), command, targetOf(context),
+                    EngineException.system(e.getClass().getName() + ": " + e.getMessage(), e));
+            writeError(context, 500, UnexpectedFailures.answer(e));
         }
+    }
+
+    /**
+     * A request that failed before its handler ran: a JSON body over the limit (413, known from Content-Length
+     * before a byte is read, or counted while reading), a body that could not be read, or a failure in Vert.x.
+     * Answered in Docker's shape; a command's refusal is recorded off the event loop.
+     */
+    private void failed(RoutingContext context) {
+        int status = context.statusCode() < 400 ? 500 : context.statusCode();
+        Throwable failure = context.failure();
+        String message = switch (status) {
+            case 413 -> "request body is larger than the limit of " + JSON_BODY_LIMIT + " bytes";
+            case 400 -> "invalid request body";
+            default -> failure == null ? "internal error" : UnexpectedFailures.answer(failure);
+        };
+        if (failure != null && status >= 500) {
+            LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
+        }
+        UUID correlationId = UUID.randomUUID();
+        if (!context.response().headWritten()) {
+            context.response().putHeader(ApiRequest.CORRELATION_HEADER, correlationId.toString());
+        }
+        String command = context.request().method().name() + " " + commandOf(context);
+        if (isCommand(context) || status >= 500) {
+            Actor actor = Peers.actorOf(context.request().connection());
+            String recorded = failure != null && status >= 500 ? failure.getClass().getName() + ": " + failure.getMessage() : message;
+            EngineException refusal = new EngineException(kindOf(status), recorded);
+            context.vertx().executeBlocking(() -> journal.refuse(new CommandContext(actor, correlationId), command,
+                    targetOf(context), refusal), false).onComplete(done -> writeError(context, status, message));
+        } else {
+            writeError(context, status, message);
+        }
+    }
+
+    /** The route as registered ("/containers/:name/start") when known, else the path asked for. */
+    private String commandOf(RoutingContext context) {
+        String asked = context.request().path();
+        for (Map<String, String> r : registered) {
+            if (r.get("Method").equals(context.request().method().name())
+                    && Pattern.matches(regexOf(r.get("Path")), asked)) {
+                return r.get("Path");
+            }
+        }
+        return asked;
+    }
+
+    private static EngineException.Kind kindOf(int status) {
+        return switch (status) {
+            case 400, 413 -> EngineException.Kind.INVALID_PARAMETER;
+            case 404 -> EngineException.Kind.NOT_FOUND;
+            default -> EngineException.Kind.SYSTEM;
+        };
     }
 
     /** Queries change nothing, so only commands (every method but GET and HEAD) are recorded when refused. */
@@ -245,7 +310,9 @@ public final class ApiRouter {
                     .putHeader("Content-Type", "application/json")
                     .end(json.writeValueAsString(Map.of("message", message)));
         } catch (Exception e) {
-            context.response().setStatusCode(500).end();
+            // the message could not be encoded: still Docker's shape, with a message that needs no encoding
+            context.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end("{\"message\":\"internal error\"}");
         }
     }
 }

@@ -63,7 +63,7 @@ public final class ExecApi {
         ExecInstances.Instance instance = exec.require(request.path("id"));
         Buffer raw = request.routing().body().buffer();
         ExecStartBody body = raw == null || raw.length() == 0 ? new ExecStartBody(false, instance.tty)
-                : request.mapper().readValue(raw.getBytes(), ExecStartBody.class);
+                : request.body(ExecStartBody.class);
         if (body.detach()) {
             try {
                 exec.start(instance, true, request.commandContext());

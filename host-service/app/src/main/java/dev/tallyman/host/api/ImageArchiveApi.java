@@ -71,6 +71,10 @@ public final class ImageArchiveApi {
                 }
             }
         } catch (EngineException e) {
+            if (!request.response().headWritten()) {
+                // nothing streamed yet (an archive that is not one): a plain 4xx, as for any refused input
+                throw e;
+            }
             stream.error(e.getMessage());
         } finally {
             Files.deleteIfExists(body);

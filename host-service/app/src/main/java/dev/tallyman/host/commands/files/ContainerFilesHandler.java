@@ -19,8 +19,10 @@ import dev.tallyman.host.projections.ContainerView;
 import dev.tallyman.images.ImageException;
 import dev.tallyman.images.archive.ContainerExporter;
 import dev.tallyman.spi.DriverException;
-import dev.tallyman.spi.archive.LayerTarWriter;
+import dev.tallyman.spi.linux.Errno;
+import dev.tallyman.spi.linux.ErrnoException;
 import dev.tallyman.spi.linux.FileStat;
+import dev.tallyman.spi.linux.PinnedFile;
 import dev.tallyman.spi.storage.Change;
 import dev.tallyman.spi.storage.LayerId;
 import dev.tallyman.spi.storage.StorageDriver;
@@ -28,9 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,8 +40,9 @@ import java.util.function.Function;
 /**
  * A container's files from outside: docker cp both ways (stat, archive of a path, extraction into a folder),
  * docker export and docker diff. Running containers are read and written through their rootfs mount; stopped
- * ones through a temporary mount of their layer. Paths resolve inside the container ({@link ScopedPath}), so a
- * symlink in the container never leads the host outside the container's root.
+ * ones through a temporary mount of their layer. Paths resolve inside the container by the kernel (openat2 with
+ * RESOLVE_IN_ROOT) and every file is then read or written through a descriptor ({@link PinnedFile}), so a
+ * symlink in the container, even one swapped in during the copy, never leads the host outside the container's root.
  */
 public final class ContainerFilesHandler {
     private final Journal journal;
@@ -75,8 +75,8 @@ public final class ContainerFilesHandler {
     /** HEAD /containers/{id}/archive: what is at the path. */
     public PathStat stat(String typed, String path) {
         ContainerView container = existing(typed);
-        try (ContainerRoot root = open(container)) {
-            return statOf(root.path(), requestedPath(path), typed);
+        try (ContainerRoot root = open(container); PinnedFile rootFd = PinnedFile.openDirectory(root.path())) {
+            return statOf(rootFd, requestedPath(path), typed);
         } catch (IOException e) {
             throw EngineException.system("stat " + path + " in container " + typed + ": " + e.getMessage(), e);
         }
@@ -93,19 +93,16 @@ public final class ContainerFilesHandler {
         boolean started = false;
         CountingOutputStream out = null;
         try {
-            try (ContainerRoot root = open(container)) {
-                PathStat stat = statOf(root.path(), absolute, typed);
-                ScopedPath source = resolveAsDocker(root.path(), absolute);
+            try (ContainerRoot root = open(container); PinnedFile rootFd = PinnedFile.openDirectory(root.path());
+                 PinnedFile source = openAsDocker(rootFd, absolute, typed)) {
+                PathStat stat = statOf(rootFd, absolute, typed);
                 // The root itself has no name to rebase to: its entries go out as "./…".
                 String rebased = absolute.equals("/") ? "." : baseName(absolute);
                 journal.append(stream, ExpectedVersion.any(), new ContainerCopyOutRequested(container.id(), absolute), context);
                 started = true;
                 out = new CountingOutputStream(sink.open(stat));
-                try (LayerTarWriter tar = new LayerTarWriter(out)) {
-                    tar.add(source.host(), rebased);
-                    if (Files.isDirectory(source.host(), LinkOption.NOFOLLOW_LINKS)) {
-                        walk(tar, source.host(), rebased + "/");
-                    }
+                try (PinnedTarWriter tar = new PinnedTarWriter(out)) {
+                    tar.addTree(source, rebased);
                 }
             }
             // The answer ends once a stopped container's temporary mount is gone: the caller finds nothing left.
@@ -138,20 +135,19 @@ public final class ContainerFilesHandler {
         String absolute = requestedPath(path);
         StreamId stream = StreamId.container(container.id());
         boolean started = false;
-        try (ContainerRoot root = open(container)) {
-            ScopedPath folder = ScopedPath.resolve(root.path(), absolute, true);
-            FileStat stat = ScopedPath.lstat(folder.host());
-            if (stat == null) {
-                throw EngineException.notFound("Could not find the file " + path + " in container " + typed);
+        try (ContainerRoot root = open(container); PinnedFile rootFd = PinnedFile.openDirectory(root.path())) {
+            String folder;
+            try (PinnedFile opened = openInContainer(rootFd, absolute, PinnedFile.O_PATH, path, typed)) {
+                if (!opened.stat().isDirectory()) {
+                    throw EngineException.invalid("extraction point is not a directory");
+                }
+                folder = containerPath(rootFd, opened);
             }
-            if (!stat.isDirectory()) {
-                throw EngineException.invalid("extraction point is not a directory");
-            }
-            Optional<int[]> owner = copyUidGid ? Optional.of(ContainerUsers.ids(root.path(), container.spec().user()))
+            Optional<int[]> owner = copyUidGid ? Optional.of(ContainerUsers.ids(rootFd, container.spec().user()))
                     : Optional.empty();
             journal.append(stream, ExpectedVersion.any(), new ContainerCopyInRequested(container.id(), absolute), context);
             started = true;
-            new ArchiveExtractor(root.path(), folder.container(), noOverwriteDirNonDir, owner).extract(tar);
+            new ArchiveExtractor(rootFd, folder, noOverwriteDirNonDir, owner).extract(tar);
         } catch (ArchiveExtractor.Refused e) {
             copyFailed(started, container.id(), absolute, e.getMessage(), context);
             throw recordedIf(started, EngineException.invalid(e.getMessage()));
@@ -231,22 +227,51 @@ public final class ContainerFilesHandler {
     }
 
     /** Docker's stat: the last element is not followed, unless the path ends in "/" or "/.". */
-    private static PathStat statOf(Path root, String absolute, String typed) throws IOException {
-        ScopedPath resolved = resolveAsDocker(root, absolute);
-        FileStat stat = ScopedPath.lstat(resolved.host());
-        if (stat == null) {
-            throw EngineException.notFound("Could not find the file " + absolute + " in container " + typed);
+    private static PathStat statOf(PinnedFile root, String absolute, String typed) throws IOException {
+        FileStat stat;
+        try (PinnedFile file = openAsDocker(root, absolute, typed)) {
+            stat = file.stat();
         }
         String linkTarget = "";
         if (stat.isSymbolicLink()) {
-            linkTarget = ScopedPath.resolve(root, resolved.container(), true).container();
+            try (PinnedFile target = root.openInRoot(absolute, PinnedFile.O_PATH)) {
+                linkTarget = containerPath(root, target);
+            } catch (ErrnoException e) {
+                linkTarget = absolute; // a dangling link: Docker names the link itself then
+            }
         }
         return new PathStat(baseName(absolute), stat.size(), PathStat.goMode(stat), stat.mtime().toInstant(), linkTarget);
     }
 
-    private static ScopedPath resolveAsDocker(Path root, String absolute) throws IOException {
+    /** The path opened inside the container's root as Docker resolves it (see {@link #statOf}). */
+    private static PinnedFile openAsDocker(PinnedFile root, String absolute, String typed) throws IOException {
         boolean followLast = absolute.endsWith("/") || absolute.endsWith("/.") || absolute.endsWith("/..");
-        return ScopedPath.resolve(root, absolute, followLast);
+        return openInContainer(root, absolute, PinnedFile.O_PATH | (followLast ? 0 : PinnedFile.O_NOFOLLOW), absolute, typed);
+    }
+
+    private static PinnedFile openInContainer(PinnedFile root, String absolute, int flags, String asked, String typed)
+            throws IOException {
+        try {
+            return root.openInRoot(absolute, flags);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+                throw EngineException.notFound("Could not find the file " + asked + " in container " + typed);
+            }
+            throw e;
+        }
+    }
+
+    /** Where an opened file lies as the container sees it: its host path below the root's, made absolute. */
+    static String containerPath(PinnedFile root, PinnedFile file) throws IOException {
+        String base = root.hostPath();
+        String at = file.hostPath();
+        if (at.equals(base)) {
+            return "/";
+        }
+        if (!at.startsWith(base + "/")) {
+            throw new IOException("resolved path " + at + " lies outside the container's root");
+        }
+        return at.substring(base.length());
     }
 
     /** The path as Docker takes it: absolute, with a trailing "/" or "/." kept (they ask for the folder itself). */
@@ -267,20 +292,5 @@ public final class ContainerFilesHandler {
             return "/";
         }
         return trimmed.substring(trimmed.lastIndexOf('/') + 1);
-    }
-
-    private static void walk(LayerTarWriter tar, Path dir, String prefix) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(children::add);
-        }
-        children.sort(Comparator.comparing(p -> p.getFileName().toString()));
-        for (Path child : children) {
-            String name = prefix + child.getFileName();
-            tar.add(child, name);
-            if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                walk(tar, child, name + "/");
-            }
-        }
     }
 }

@@ -1,7 +1,11 @@
 package dev.tallyman.host.commands.files;
 
+import dev.tallyman.spi.linux.Errno;
+import dev.tallyman.spi.linux.ErrnoException;
+import dev.tallyman.spi.linux.PinnedFile;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +17,14 @@ public final class ContainerUsers {
     private ContainerUsers() {
     }
 
+    /** For a root no one else can change meanwhile (a build's layer). */
     public static int[] ids(Path root, String user) throws IOException {
+        try (PinnedFile opened = PinnedFile.openDirectory(root)) {
+            return ids(opened, user);
+        }
+    }
+
+    public static int[] ids(PinnedFile root, String user) throws IOException {
         if (user == null || user.isEmpty()) {
             return new int[] {0, 0};
         }
@@ -61,12 +72,22 @@ public final class ContainerUsers {
         return null;
     }
 
-    private static List<String[]> entries(Path root, String file) throws IOException {
-        Path path = ScopedPath.resolve(root, file, true).host();
-        if (!Files.isRegularFile(path)) {
-            return List.of();
+    private static List<String[]> entries(PinnedFile root, String file) throws IOException {
+        List<String> lines;
+        try (PinnedFile opened = root.openInRoot(file, PinnedFile.O_PATH)) {
+            if (!opened.stat().isRegularFile()) {
+                return List.of();
+            }
+            try (InputStream in = opened.read()) {
+                lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            }
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+                return List.of();
+            }
+            throw e;
         }
-        return Files.readAllLines(path).stream()
+        return lines.stream()
                 .filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .map(l -> l.split(":", -1))
                 .filter(f -> f.length >= 3 && f[2].matches("[0-9]+"))
