@@ -193,6 +193,10 @@ public final class ApiRouter {
             // any other store failure keeps the driver's own words and stack in the log, never in the answer.
             if (storeFailure.kind() == EngineException.Kind.UNAVAILABLE) {
                 LOG.warnf("%s %s: %s", context.request().method(), context.request().path(), storeFailure.getMessage());
+                if (isCommand(context)) {
+                    // on the record once the store is back, with the time the caller was refused
+                    journal.refuseWhenBack(new CommandContext(actor, correlationId), command, targetOf(context), storeFailure);
+                }
             } else {
                 LOG.errorf(failure, "%s %s: %s", context.request().method(), context.request().path(), failure.getMessage());
             }

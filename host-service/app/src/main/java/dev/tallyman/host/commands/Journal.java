@@ -226,6 +226,19 @@ public final class Journal {
         return refusal;
     }
 
+    /**
+     * Records a refusal that the event store could not take when it happened (an outage: the caller got 503), as
+     * soon as the store is back, with the time of the refusal. Nothing a caller was told is missing from the record
+     * afterwards (issue 12).
+     */
+    public void refuseWhenBack(CommandContext context, String command, String target, EngineException refusal) {
+        CommandRefused event = new CommandRefused(command, target == null ? "" : target, refusal.kind().status(),
+                refusal.getMessage()).refusedAt(java.time.Instant.now());
+        refusalRetries.later(event, context);
+    }
+
+    private final RefusalRetries refusalRetries = new RefusalRetries(this);
+
     /** Every event a command appends passes through this first, so a secret never reaches the store (issue 11). */
     public void redactWith(java.util.function.UnaryOperator<Event> redactor) {
         this.redactor = redactor;

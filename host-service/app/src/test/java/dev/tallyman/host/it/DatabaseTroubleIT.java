@@ -147,6 +147,10 @@ class DatabaseTroubleIT {
         int inFlight = 0;
         try (Connection c = DriverManager.getConnection(database.url(), database.user, database.password)) {
             for (String refused : workload.refused) {
+                // what the caller was told is on the record once the store is back, with the time it was told
+                Instant refusedAt = refusalOf(c, refused);
+                assertThat(refusedAt).as("the 503 refusal of " + refused + " on the record").isNotNull();
+                assertThat(refusedAt).isAfter(outageBegan).isBefore(outageEnded);
                 if (eventsMentioning(c, refused) == 0) {
                     assertThat(names).doesNotContain(refused);
                 } else {
@@ -174,7 +178,8 @@ class DatabaseTroubleIT {
     /** The type of the last event in the stream whose events name {@code name}. */
     private static String lastTypeOfStreamNaming(Connection c, String name) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("select type from events where stream_id ="
-                + " (select stream_id from events where payload::text like ? limit 1) order by version desc limit 1")) {
+                + " (select stream_id from events where payload::text like ? and type <> 'command.refused' limit 1)"
+                + " order by version desc limit 1")) {
             ps.setString(1, "%" + name + "\"%");
             try (ResultSet rows = ps.executeQuery()) {
                 rows.next();
@@ -183,8 +188,21 @@ class DatabaseTroubleIT {
         }
     }
 
+    /** When the refusal of a create named {@code name} says it happened; null when there is none on the record. */
+    private static Instant refusalOf(Connection c, String name) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select payload->>'refusedAt' from events where type = 'command.refused'"
+                + " and payload->>'target' = ? and (payload->>'status')::int = 503 and payload->>'refusedAt' is not null limit 1")) {
+            ps.setString(1, name);
+            try (ResultSet rows = ps.executeQuery()) {
+                return rows.next() ? Instant.parse(rows.getString(1)) : null;
+            }
+        }
+    }
+
+    /** Events naming {@code name} other than refusals: what a command that took effect would have left. */
     private static long eventsMentioning(Connection c, String name) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("select count(*) from events where payload::text like ?")) {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from events where payload::text like ?"
+                + " and type <> 'command.refused'")) {
             ps.setString(1, "%" + name + "\"%");
             try (ResultSet rows = ps.executeQuery()) {
                 rows.next();

@@ -114,6 +114,9 @@ public final class ContainerFilesHandler {
                 journal.append(stream, ExpectedVersion.any(), new ContainerCopyFailed(container.id(), absolute,
                         String.valueOf(e.getMessage())), context);
             }
+            if (e instanceof IOException io && raced(io)) {
+                throw recordedIf(started, changedDuringCopy(path, typed, io));
+            }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("archive " + path + " of container " + typed + ": " + io.getMessage(), io);
             }
@@ -153,13 +156,28 @@ public final class ContainerFilesHandler {
             throw recordedIf(started, EngineException.invalid(e.getMessage()));
         } catch (IOException e) {
             copyFailed(started, container.id(), absolute, e.getMessage(), context);
-            throw recordedIf(started,
-                    EngineException.system("copy into " + path + " of container " + typed + ": " + e.getMessage(), e));
+            throw recordedIf(started, raced(e) ? changedDuringCopy(path, typed, e)
+                    : EngineException.system("copy into " + path + " of container " + typed + ": " + e.getMessage(), e));
         } catch (RuntimeException e) {
             copyFailed(started, container.id(), absolute, String.valueOf(e.getMessage()), context);
             throw e;
         }
         journal.append(stream, ExpectedVersion.any(), new ContainerCopiedIn(container.id(), absolute), context);
+    }
+
+    /**
+     * Whether a copy failed because the container changed the paths under it while it ran: a folder gone or
+     * replaced by a file or a link (which the copy never follows out of the root). The container's doing, not a
+     * fault of Tallyman's, so the caller gets a conflict, not a 500.
+     */
+    private static boolean raced(IOException e) {
+        return e instanceof ErrnoException errno && (errno.errno() == Errno.ENOENT || errno.errno() == Errno.ENOTDIR
+                || errno.errno() == Errno.ELOOP || errno.errno() == Errno.EXDEV);
+    }
+
+    private static EngineException changedDuringCopy(String path, String typed, IOException e) {
+        return EngineException.conflict("copy of " + path + " in container " + typed
+                + " failed: the container changed its files during the copy: " + e.getMessage());
     }
 
     /** A failure after the intent has its outcome appended already; before it, it is a refusal to record. */
