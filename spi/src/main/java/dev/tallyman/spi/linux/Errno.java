@@ -16,6 +16,8 @@ public final class Errno {
     public static final int ERANGE = 34;
     public static final int ELOOP = 40;
     public static final int EXDEV = 18;
+    public static final int EISDIR = 21;
+    public static final int ENOTEMPTY = 39;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),

@@ -171,8 +171,14 @@ public final class ContainerFilesHandler {
      * fault of Tallyman's, so the caller gets a conflict, not a 500.
      */
     private static boolean raced(IOException e) {
-        return e instanceof ErrnoException errno && (errno.errno() == Errno.ENOENT || errno.errno() == Errno.ENOTDIR
-                || errno.errno() == Errno.ELOOP || errno.errno() == Errno.EXDEV);
+        if (!(e instanceof ErrnoException errno)) {
+            return false;
+        }
+        return switch (errno.errno()) {
+            // gone, replaced by a file or a link, or made by the container between our look and our create
+            case Errno.ENOENT, Errno.ENOTDIR, Errno.ELOOP, Errno.EXDEV, Errno.EEXIST, Errno.EISDIR, Errno.ENOTEMPTY -> true;
+            default -> false;
+        };
     }
 
     private static EngineException changedDuringCopy(String path, String typed, IOException e) {
