@@ -46,8 +46,19 @@ class TlsRemoteAccessIT {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
+        // who may do what, by certificate subject (issue 12): this client may not run privileged containers
+        Path policy = Path.of("target/tls-remote-access-policy.yaml").toAbsolutePath();
+        Files.writeString(policy, "default: allow\nrules:\n"
+                + "  - name: remote-clients-unprivileged\n"
+                + "    actors: {tlsSubjects: ['" + SUBJECT + "']}\n"
+                + "    kinds: [container]\n"
+                + "    operations: [create]\n"
+                + "    when: {privileged: true}\n"
+                + "    effect: deny\n"
+                + "    message: remote clients may not run privileged containers\n");
         database = new TestDatabase();
         tallyman = new TallymanProcess("tls-remote", database, "overlay2")
+                .withEnv("TALLYMAN_ACCESS_POLICY", policy.toString())
                 .withEnv("TALLYMAN_TLS_LISTEN", "127.0.0.1:" + port)
                 .withEnv("TALLYMAN_TLS_CA", certs.resolve("ca.pem").toString())
                 .withEnv("TALLYMAN_TLS_CERT", certs.resolve("server-cert.pem").toString())
@@ -123,6 +134,18 @@ class TlsRemoteAccessIT {
         assertThat(actors).isNotEmpty();
         assertThat(actors).allMatch(a -> a.equals("TLS " + SUBJECT) || a.startsWith("SYSTEM "), "every actor TLS " + SUBJECT);
         assertThat(actors).contains("TLS " + SUBJECT);
+    }
+
+    @Test
+    void anAccessPolicyRuleNamesTheClientBySubject() {
+        CommandResult denied = remote(null, "run", "--rm", "--privileged", "busybox", "true");
+        assertThat(denied.exitCode()).as(denied.toString()).isEqualTo(125);
+        assertThat(denied.stderr()).contains("authorization denied by policy rule 'remote-clients-unprivileged'")
+                .contains("remote clients may not run privileged containers");
+        assertThat(remoteOk(null, "run", "--rm", "busybox", "echo", "unprivileged")).isEqualTo("unprivileged\n");
+        // the rule names the certificate's subject: root on the unix socket is not that client
+        CommandResult local = tallyman.docker("run", "--rm", "--privileged", "busybox", "true");
+        assertThat(local.exitCode()).as(local.toString()).isZero();
     }
 
     @Test
