@@ -80,6 +80,14 @@ public final class ApiRequest {
 
     /** The JSON body as a T; a body that is not JSON of that shape is Docker's 400 "invalid JSON". */
     public <T> T body(Class<T> type) {
+        return body(type, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The JSON body as a T after {@code shape} rewrote its tree: how a route reads a body whose fields mean
+     * different things at different API versions (see ContainerRequestsByVersion).
+     */
+    public <T> T body(Class<T> type, java.util.function.UnaryOperator<com.fasterxml.jackson.databind.JsonNode> shape) {
         Buffer body = context.body().buffer();
         if (body == null || body.length() == 0) {
             throw EngineException.invalid("invalid JSON: empty body");
@@ -92,27 +100,13 @@ public final class ApiRequest {
                     .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(body.getBytes());
             JsonErrors.checkNoNulls(tree);
-            return json.treeToValue(tree, type);
+            T value = json.treeToValue(shape.apply(tree), type);
+            if (value == null) {
+                throw EngineException.invalid("invalid JSON: the body is null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw EngineException.invalid("invalid JSON: " + JsonErrors.describe(e));
-        } catch (java.io.IOException e) {
-            throw EngineException.invalid("invalid JSON: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The JSON body as a T after {@code shape} rewrote its tree: how a route reads a body whose fields mean
-     * different things at different API versions.
-     */
-    public <T> T body(Class<T> type, java.util.function.UnaryOperator<com.fasterxml.jackson.databind.JsonNode> shape) {
-        Buffer body = context.body().buffer();
-        if (body == null || body.length() == 0) {
-            throw EngineException.invalid("invalid JSON: empty body");
-        }
-        try {
-            return json.treeToValue(shape.apply(json.readTree(body.getBytes())), type);
-        } catch (JsonProcessingException e) {
-            throw EngineException.invalid("invalid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw EngineException.invalid("invalid JSON: " + e.getMessage());
         }

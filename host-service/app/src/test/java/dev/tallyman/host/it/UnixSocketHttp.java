@@ -91,9 +91,14 @@ final class UnixSocketHttp {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             try {
+                // Until the answer is whole, not until the service closes: a service that answered before reading
+                // a body it refuses (413) may keep the connection open for the rest of that body.
                 while (channel.read(buffer) >= 0) {
                     raw.write(buffer.array(), 0, buffer.position());
                     buffer.clear();
+                    if (complete(raw.toByteArray(), method)) {
+                        break;
+                    }
                 }
             } catch (AsynchronousCloseException e) {
                 // cut off: a stream that did not end
@@ -106,6 +111,34 @@ final class UnixSocketHttp {
             }
             return parse(raw.toByteArray());
         }
+    }
+
+    /**
+     * Whether {@code raw} holds a whole answer: its head and, by Content-Length or the last chunk, all of its body.
+     * An answer with neither (a stream, an upgraded connection) is whole only when the service closes it.
+     */
+    private static boolean complete(byte[] raw, String method) {
+        int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
+        if (end < 0) {
+            return false;
+        }
+        String head = new String(raw, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        int status = Integer.parseInt(head.split(" ", 3)[1]);
+        if (method.equals("HEAD") || status == 204 || status == 304) {
+            return true;
+        }
+        int bodyLength = raw.length - end - 4;
+        for (String line : head.split("\r\n")) {
+            if (line.startsWith("content-length:")) {
+                return bodyLength >= Long.parseLong(line.substring("content-length:".length()).trim());
+            }
+            if (line.startsWith("transfer-encoding:") && line.contains("chunked")) {
+                byte[] last = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                return bodyLength >= last.length && indexOf(raw, last, raw.length - last.length) == raw.length - last.length
+                        && (bodyLength == last.length || raw[raw.length - last.length - 1] == '\n');
+            }
+        }
+        return false;
     }
 
     private static void write(SocketChannel channel, byte[] bytes) throws IOException {

@@ -23,7 +23,8 @@ public final class Signals {
         if (s.startsWith("SIG")) {
             s = s.substring(3);
         }
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+        // at most two digits: a longer number is no signal, and would not fit an int
+        if (!s.isEmpty() && s.length() <= 2 && s.chars().allMatch(Character::isDigit)) {
             int n = Integer.parseInt(s);
             if (n >= 1 && n <= 64) {
                 return n;
