@@ -1,5 +1,6 @@
 package dev.tallyman.host.api;
 
+import dev.tallyman.host.commands.EngineException;
 import dev.tallyman.host.commands.images.ImageFailures;
 import dev.tallyman.host.commands.images.ImageLookup;
 import dev.tallyman.host.commands.images.RegistryAuth;
@@ -29,6 +30,12 @@ public final class DistributionApi {
         DistributionInspector.DistributionInfo info;
         try {
             info = inspector.inspect(reference, RegistryAuth.fromHeader(request.routing().request().getHeader("X-Registry-Auth")));
+        } catch (dev.tallyman.images.registry.RegistryException e) {
+            // A registry out of reach is the network's state, not a fault of Tallyman's nor of the request: 503.
+            if (e.reason() == dev.tallyman.images.registry.RegistryException.Reason.UNREACHABLE) {
+                throw new EngineException(EngineException.Kind.UNAVAILABLE, String.valueOf(e.getMessage()), e);
+            }
+            throw ImageFailures.toEngine(e);
         } catch (RuntimeException e) {
             throw ImageFailures.toEngine(e);
         }

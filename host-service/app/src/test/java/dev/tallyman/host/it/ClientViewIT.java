@@ -193,7 +193,7 @@ class ClientViewIT extends ContainerItSupport {
             Shell.run("rm", "-rf", dir.toString());
         }
         CommandResult unreachable = tallyman.api("GET", "/v1.41/distribution/127.0.0.1:1/team/dist:v1/json", null);
-        assertThat(unreachable.stdout()).doesNotEndWith("200").contains("127.0.0.1:1");
+        assertThat(unreachable.stdout()).endsWith("503").contains("127.0.0.1:1");
         System.out.println("unreachable registry: " + unreachable.stdout());
     }
 
