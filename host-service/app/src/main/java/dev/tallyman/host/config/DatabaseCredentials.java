@@ -23,7 +23,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 @ApplicationScoped
 @Named(DatabaseCredentials.NAME)
 public class DatabaseCredentials implements CredentialsProvider {
-    static final String NAME = "tallyman-db";
+    public static final String NAME = "tallyman-db";
 
     @Inject
     EngineConfig config;

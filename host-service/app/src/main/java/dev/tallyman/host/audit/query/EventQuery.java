@@ -14,7 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class EventQuery {
     @Inject
-    Mutiny.SessionFactory sessions;
+    AuditSessions sessions;
 
     /** Up to {@code limit + 1} events after {@code filter.after()}, in position order: one more tells if a next page exists. */
     public Uni<List<StoredEvent>> page(EventFilter filter) {

@@ -82,9 +82,9 @@ class EventFilterTest {
 
     @Test
     void derivesTheReactiveUrlFromTheJdbcOne() {
-        assertThat(ReactiveDbUrl.reactiveUrl("jdbc:postgresql://127.0.0.1:54320/tallyman"))
+        assertThat(AuditSessions.reactiveUrl("jdbc:postgresql://127.0.0.1:54320/tallyman"))
                 .isEqualTo("postgresql://127.0.0.1:54320/tallyman");
-        assertThat(ReactiveDbUrl.reactiveUrl("jdbc:postgresql://h:1/db?currentSchema=it_1"))
+        assertThat(AuditSessions.reactiveUrl("jdbc:postgresql://h:1/db?currentSchema=it_1"))
                 .isEqualTo("postgresql://h:1/db?search_path=it_1");
     }
 }
