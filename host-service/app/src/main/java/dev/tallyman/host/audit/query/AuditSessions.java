@@ -77,7 +77,9 @@ public class AuditSessions {
         Map<String, String> login = credentials.getCredentials(DatabaseCredentials.NAME);
         Configuration cfg = new Configuration()
                 .addAnnotatedClass(StoredEvent.class)
-                .setProperty(Settings.JAKARTA_JDBC_URL, reactiveUrl(config.db().url()))
+                .setProperty(Settings.JAKARTA_JDBC_URL, withoutSchema(config.db().url()))
+                .setProperty(Settings.SQL_CLIENT_POOL_CONFIG, SchemaPoolConfiguration.class.getName())
+                .setProperty(SchemaPoolConfiguration.SEARCH_PATH, schema(config.db().url()))
                 .setProperty(Settings.JAKARTA_JDBC_USER, login.get(CredentialsProvider.USER_PROPERTY_NAME))
                 .setProperty(Settings.JAKARTA_JDBC_PASSWORD, login.get(CredentialsProvider.PASSWORD_PROPERTY_NAME))
                 .setProperty(Settings.POOL_SIZE, Integer.toString(POOL_SIZE))
@@ -105,13 +107,14 @@ public class AuditSessions {
         }
     }
 
-    /**
-     * The reactive client reaches the JDBC writer's database: {@code tallyman.db.url} without {@code jdbc:}, and
-     * pgJDBC's {@code currentSchema} as the server's {@code search_path}, which the reactive client passes at
-     * connect (the tests give each service instance a schema of its own that way).
-     */
-    static String reactiveUrl(String jdbcUrl) {
-        String url = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring("jdbc:".length()) : jdbcUrl;
-        return url.replaceFirst("([?&])currentSchema=", "$1search_path=");
+    /** The JDBC URL without pgJDBC's {@code currentSchema}, which the reactive client would pass on as a server setting. */
+    static String withoutSchema(String jdbcUrl) {
+        return jdbcUrl.replaceAll("([?&])currentSchema=[^&]*&?", "$1").replaceAll("[?&]$", "");
+    }
+
+    /** pgJDBC's {@code currentSchema} of the URL, "" without one. */
+    static String schema(String jdbcUrl) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]currentSchema=([^&]*)").matcher(jdbcUrl);
+        return m.find() ? m.group(1) : "";
     }
 }

@@ -81,10 +81,14 @@ class EventFilterTest {
     }
 
     @Test
-    void derivesTheReactiveUrlFromTheJdbcOne() {
-        assertThat(AuditSessions.reactiveUrl("jdbc:postgresql://127.0.0.1:54320/tallyman"))
-                .isEqualTo("postgresql://127.0.0.1:54320/tallyman");
-        assertThat(AuditSessions.reactiveUrl("jdbc:postgresql://h:1/db?currentSchema=it_1"))
-                .isEqualTo("postgresql://h:1/db?search_path=it_1");
+    void theReadSideReachesTheWritersSchema() {
+        assertThat(AuditSessions.withoutSchema("jdbc:postgresql://127.0.0.1:54320/tallyman"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:54320/tallyman");
+        assertThat(AuditSessions.schema("jdbc:postgresql://127.0.0.1:54320/tallyman")).isEmpty();
+        assertThat(AuditSessions.withoutSchema("jdbc:postgresql://h:1/db?currentSchema=it_1"))
+                .isEqualTo("jdbc:postgresql://h:1/db");
+        assertThat(AuditSessions.withoutSchema("jdbc:postgresql://h:1/db?sslmode=disable&currentSchema=it_1"))
+                .isEqualTo("jdbc:postgresql://h:1/db?sslmode=disable");
+        assertThat(AuditSessions.schema("jdbc:postgresql://h:1/db?sslmode=disable&currentSchema=it_1")).isEqualTo("it_1");
     }
 }
