@@ -68,16 +68,58 @@ public final class JdbcSnapshotStore {
         }
     }
 
-    /** Keeps the {@code keep} newest snapshots of {@code format} and removes the rest, other formats included. */
-    public void prune(String format, int keep) {
+    /**
+     * The newest snapshots at or before {@code position}, newest first, at most {@code limit}: where time travel
+     * starts folding (an older one serves if the newest turns out unusable).
+     */
+    public List<Snapshot> atOrBefore(long position, int limit) {
+        List<Snapshot> found = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("delete from projection_snapshots where format <> ?"
-                     + " or position not in (select position from projection_snapshots where format = ?"
-                     + " order by position desc limit ?)")) {
-            ps.setString(1, format);
-            ps.setString(2, format);
-            ps.setInt(3, keep);
-            ps.executeUpdate();
+             PreparedStatement ps = c.prepareStatement("select position, head_hash, format, taken_at, state"
+                     + " from projection_snapshots where position <= ? order by position desc, taken_at desc limit ?")) {
+            ps.setLong(1, position);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Snapshot(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getBytes(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("read snapshots at or before " + position + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /**
+     * Removes the snapshots of other formats, and thins those of {@code format} to at most {@code atMost}: the
+     * {@code keepNewest} newest and the oldest stay, the rest evenly spread ({@link SnapshotThinning}).
+     */
+    public void prune(String format, int keepNewest, int atMost) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("delete from projection_snapshots where format <> ?")) {
+                ps.setString(1, format);
+                ps.executeUpdate();
+            }
+            List<Long> positions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select position from projection_snapshots where format = ? order by position")) {
+                ps.setString(1, format);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        positions.add(rs.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "delete from projection_snapshots where format = ? and position = ?")) {
+                for (long position : SnapshotThinning.toRemove(positions, keepNewest, atMost)) {
+                    ps.setString(1, format);
+                    ps.setLong(2, position);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         } catch (SQLException e) {
             throw new EventStoreException("prune snapshots: " + e.getMessage(), e);
         }

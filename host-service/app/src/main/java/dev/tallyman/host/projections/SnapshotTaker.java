@@ -22,11 +22,15 @@ import org.jboss.logging.Logger;
  *
  * <p>Each snapshot is first put on the record ({@code snapshot.taken} with the digest of its bytes), then
  * stored; a boot uses only a snapshot whose digest the record holds (see {@link ProjectionRebuild}). The two
- * newest are kept.
+ * newest are kept for boots, and up to {@link #HISTORY} in all, thinned evenly over the record, for time travel
+ * ({@code /tallyman/v1/state?at=} folds from the newest one before the instant asked for).
  */
 public final class SnapshotTaker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SnapshotTaker.class);
-    private static final int KEPT = 2;
+    private static final int KEEP_NEWEST = 2;
+    // A snapshot is the size of the projections (about 1 KB a container); 64 of them hold a busy host's history
+    // with each time travel folding at most a few times everyEvents.
+    static final int HISTORY = 64;
 
     private final Projections projections;
     private final EventStore store;
@@ -104,18 +108,27 @@ public final class SnapshotTaker implements AutoCloseable {
             return 0;
         }
         long began = System.nanoTime();
-        byte[] state = SnapshotFormat.write(copy);
-        Snapshot snapshot = new Snapshot(position, copy.headHash(), SnapshotFormat.FORMAT,
-                clock.instant(), state);
-        store.append(StreamId.SNAPSHOTS, ExpectedVersion.any(), List.of(new ProjectionSnapshotTaken(position,
-                snapshot.headHash(), snapshot.format(), snapshot.stateDigest(), state.length)),
-                Actor.system("snapshots"), UUID.randomUUID());
-        snapshots.save(snapshot);
-        snapshots.prune(SnapshotFormat.FORMAT, KEPT);
+        int size = store(copy, store, snapshots, clock);
         lastTaken = position;
-        LOG.infof("snapshot at event %d taken: %d bytes in %d ms", position, state.length,
+        LOG.infof("snapshot at event %d taken: %d bytes in %d ms", position, size,
                 (System.nanoTime() - began) / 1_000_000);
         return position;
+    }
+
+    /**
+     * Puts a snapshot of {@code state} on the record ({@code snapshot.taken}), then stores it and thins the stored
+     * ones; returns its size in bytes. {@code state} must be a copy no one changes meanwhile.
+     */
+    public static int store(Projections state, EventStore store, JdbcSnapshotStore snapshots, Clock clock) {
+        byte[] bytes = SnapshotFormat.write(state);
+        Snapshot snapshot = new Snapshot(state.position(), state.headHash(), SnapshotFormat.FORMAT, clock.instant(),
+                bytes);
+        store.append(StreamId.SNAPSHOTS, ExpectedVersion.any(), List.of(new ProjectionSnapshotTaken(snapshot.position(),
+                snapshot.headHash(), snapshot.format(), snapshot.stateDigest(), bytes.length)),
+                Actor.system("snapshots"), UUID.randomUUID());
+        snapshots.save(snapshot);
+        snapshots.prune(SnapshotFormat.FORMAT, KEEP_NEWEST, HISTORY);
+        return bytes.length;
     }
 
     /** Takes a last snapshot on the snapshot thread (a clean shutdown), then stops it. The store must still be open. */

@@ -3,7 +3,12 @@ package dev.tallyman.host.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tallyman.audit.snapshot.JdbcSnapshotStore;
 import dev.tallyman.audit.store.JdbcEventStore;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.host.projections.Projections;
+import dev.tallyman.host.projections.SnapshotFormat;
+import dev.tallyman.host.projections.SnapshotTaker;
 import dev.tallyman.host.it.CommandResult;
 import dev.tallyman.host.it.Shell;
 import dev.tallyman.host.it.TallymanProcess;
@@ -22,10 +27,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The audit query on a large record, for ops/bench/audit-query (runs only with -Dbench.audit=true): a store
  * filled with --events events as JournalBenchIT fills it (containers' lives, 8 writers), a service started on it,
  * then the median time of one object's history ({@code events?stream=container-X}) and of time travel to the
- * middle of the record ({@code state?at=<middle position>}), each timed by curl from request to last byte.
+ * middle of the record, halfway between two snapshots ({@code state?at=<middle position>}), each timed by curl from request to last byte.
  */
 class AuditQueryBenchIT {
     private static final int RUNS = Integer.getInteger("bench.runs", 11);
+    // the service's default (tallyman.snapshot-every-events)
+    private static final long EVERY = 50_000;
 
     @Test
     void historyAndTimeTravel() throws Exception {
@@ -38,10 +45,13 @@ class AuditQueryBenchIT {
             dataSource.setUser(database.user);
             dataSource.setPassword(database.password);
             JdbcEventStore.migrate(dataSource);
+            int snapshotsTaken;
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
                 JournalBenchIT.fill(store, total);
+                snapshotsTaken = snapshotsAlong(store, new JdbcSnapshotStore(dataSource), total);
             }
-            long middle = total / 2;
+            // halfway between two snapshots: a time travel there folds EVERY / 2 events after the snapshot
+            long middle = total / 2 + EVERY / 2;
             String stream;
             try (Connection c = database.connect(); Statement s = c.createStatement()) {
                 s.execute("analyze events");
@@ -50,7 +60,9 @@ class AuditQueryBenchIT {
                     stream = rows.getString(1);
                 }
             }
-            System.out.printf("audit-query: %,d events in the store; history of %s, state at %d%n", total, stream, middle);
+            System.out.printf("audit-query: %,d events in the store, %d snapshots taken along it (%d kept);"
+                    + " history of %s, state at %d%n", total, snapshotsTaken,
+                    new JdbcSnapshotStore(dataSource).newestFirst().size(), stream, middle);
             try (TallymanProcess service = new TallymanProcess("q11bench", database, "vfs")) {
                 service.start();
                 String history = "/tallyman/v1/events?stream=" + stream;
@@ -62,6 +74,31 @@ class AuditQueryBenchIT {
                 report("state at the middle position (state?at=)", service, state);
             }
         }
+    }
+
+    /**
+     * The snapshots a service running while the record grew would have taken: one every {@link #EVERY} events,
+     * each put on the record and thinned as the service's own snapshot taker does.
+     */
+    private static int snapshotsAlong(JdbcEventStore store, JdbcSnapshotStore snapshots, long total) {
+        Projections state = new Projections();
+        int taken = 0;
+        long after = 0;
+        while (after < total) {
+            List<RecordedEvent> page = store.readAll(after, (int) Math.min(1000, total - after));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (RecordedEvent event : page) {
+                state.apply(event);
+                if (event.position() % EVERY == 0) {
+                    SnapshotTaker.store(SnapshotFormat.copy(state), store, snapshots, Clock.systemUTC());
+                    taken++;
+                }
+            }
+            after = page.get(page.size() - 1).position();
+        }
+        return taken;
     }
 
     private static void report(String what, TallymanProcess service, String path) {

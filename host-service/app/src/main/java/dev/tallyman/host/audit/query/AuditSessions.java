@@ -55,18 +55,17 @@ public class AuditSessions {
     }
 
     private Uni<Mutiny.SessionFactory> factory() {
+        // Hibernate Reactive runs only on a Vert.x event loop: a call from elsewhere (a fold's worker) goes to one.
+        Context context = Context.isOnEventLoopThread() ? Vertx.currentContext() : vertx.getOrCreateContext();
         Mutiny.SessionFactory ready;
         synchronized (this) {
             ready = factory;
         }
-        if (ready != null) {
-            return Uni.createFrom().item(ready);
-        }
-        // Hibernate's boot blocks for seconds: never on the event loop that serves the Docker API. The sessions
-        // then belong on the caller's Vert.x context again, where Hibernate Reactive insists on running.
-        Context caller = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-        return Uni.createFrom().item(this::boot).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        Uni<Mutiny.SessionFactory> found = ready != null ? Uni.createFrom().item(ready)
+                // Hibernate's boot blocks for seconds: never on the event loop that serves the Docker API.
+                : Uni.createFrom().item(this::boot).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return ready != null && Context.isOnEventLoopThread() ? found
+                : found.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private synchronized Mutiny.SessionFactory boot() {

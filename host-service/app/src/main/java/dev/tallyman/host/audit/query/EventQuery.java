@@ -71,6 +71,14 @@ public class EventQuery {
         });
     }
 
+    /** Up to {@code limit} events after {@code after} and at most {@code upTo}, in position order: a fold's page. */
+    public Uni<List<StoredEvent>> range(long after, long upTo, int limit) {
+        return sessions.withStatelessSession(s -> s.createSelectionQuery(
+                        "from StoredEvent e where e.position > :after and e.position <= :upTo order by e.position",
+                        StoredEvent.class)
+                .setParameter("after", after).setParameter("upTo", upTo).setMaxResults(limit).getResultList());
+    }
+
     /** The position of the last event that occurred at or before {@code at}; 0 when none did. */
     public Uni<Long> positionAt(java.time.Instant at) {
         // newest first on the occurred_at index: one index step, where max(position) would read half the table

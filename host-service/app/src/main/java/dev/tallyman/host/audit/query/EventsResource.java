@@ -1,6 +1,5 @@
 package dev.tallyman.host.audit.query;
 
-import dev.tallyman.audit.store.EventTail;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -27,7 +26,7 @@ public class EventsResource {
     EventQuery query;
 
     @Inject
-    AuditRecord record;
+    EventFollow followers;
 
     @GET
     // Streamed as written (chunks): a page is one JSON document, a follow is one JSON document per line.
@@ -54,7 +53,7 @@ public class EventsResource {
             @Context UriInfo uri) {
         EventFilter filter = EventFilter.parse(uri.getQueryParameters());
         if (filter.follow()) {
-            return RestMulti.fromMultiData(follow(filter)).header("Content-Type", "application/x-ndjson")
+            return RestMulti.fromMultiData(followers.lines(filter)).header("Content-Type", "application/x-ndjson")
                     .header(CorrelationHeader.NAME, java.util.UUID.randomUUID().toString()).status(200).build();
         }
         Uni<String> page = query.page(filter).map(events -> {
@@ -65,27 +64,5 @@ public class EventsResource {
         // a streamed answer's headers go out before response filters run: it names its correlation itself
         return RestMulti.fromMultiData(page.toMulti()).header("Content-Type", "application/json")
                 .header(CorrelationHeader.NAME, java.util.UUID.randomUUID().toString()).status(200).build();
-    }
-
-    /**
-     * The store's tail from {@code after} (without one: from the newest event, so only new ones come), filtered
-     * here. The tail reads gap-safe pages, so what it hands over has no gap and no duplicate.
-     */
-    private Multi<String> follow(EventFilter filter) {
-        return Multi.createFrom().emitter(emitter -> {
-            long from = filter.afterGiven() ? filter.after() : record.store().lastPosition();
-            EventTail tail = EventTail.start("audit-follow-" + Long.toHexString(System.nanoTime()), record.store(),
-                    record.commits(), from, event -> {
-                        if (filter.matches(event)) {
-                            emitter.emit(EventJson.line(event));
-                        }
-                    });
-            emitter.onTermination(() -> {
-                // close() joins the tail thread: not from the tail's own consumer, never on the event loop
-                Thread closer = new Thread(tail::close, "audit-follow-close");
-                closer.setDaemon(true);
-                closer.start();
-            });
-        });
     }
 }

@@ -1,8 +1,8 @@
 package dev.tallyman.host.audit.query;
 
+import dev.tallyman.audit.event.EventCodec;
 import dev.tallyman.audit.snapshot.Snapshot;
 import dev.tallyman.audit.store.EventStore;
-import dev.tallyman.audit.store.RecordedEvent;
 import dev.tallyman.host.api.StateListing;
 import dev.tallyman.host.projections.Projections;
 import dev.tallyman.host.projections.SnapshotFormat;
@@ -16,9 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -26,11 +24,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /**
  * {@code GET /tallyman/v1/state?at=}: time travel. The containers, images, networks and volumes as they were
  * at a position or an instant, folded from the record (from the newest snapshot at or before it, when one of
- * this build's format belongs to the chain) and shown in the Docker API's list shapes.
+ * this build's format belongs to the chain) and shown in the Docker API's list shapes. The events are read
+ * through the read side (Hibernate Reactive), like the pages of {@code /events}.
  */
 @Path("/state")
 public class StateResource {
     private static final int PAGE = 1000;
+    private static final EventCodec CODEC = new EventCodec();
 
     @Inject
     EventQuery query;
@@ -64,18 +64,23 @@ public class StateResource {
             instant = EventFilter.parseTime(at, "at");
             position = query.positionAt(instant);
         }
-        // The fold reads the store over JDBC and takes CPU: not on the event loop.
-        return position.emitOn(Infrastructure.getDefaultWorkerPool()).map(p -> render(p, instant));
+        return position.flatMap(p -> query.lastPosition().flatMap(last -> {
+            if (p > last) {
+                throw new BadFilterException("position " + p + " is beyond the record: its last event is " + last);
+            }
+            return query.range(Math.max(0, p - 1), p, 1);
+        }).flatMap(atEvent -> {
+            Instant shown = instant != null ? instant
+                    : atEvent.isEmpty() ? Instant.EPOCH : atEvent.get(0).occurredAt.toInstant();
+            // The snapshot is read and the events are decoded and folded on a worker: not on the event loop.
+            return Uni.createFrom().item(() -> startingPoint(p)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .flatMap(start -> fold(start, start.position(), p))
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(state -> render(p, shown, state));
+        }));
     }
 
-    private String render(long position, Instant asked) {
-        EventStore store = record.store();
-        long last = store.lastPosition();
-        if (position > last) {
-            throw new BadFilterException("position " + position + " is beyond the record: its last event is " + last);
-        }
-        Projections state = foldTo(position);
-        Instant at = asked != null ? asked : occurredAt(store, position).orElse(Instant.EPOCH);
+    private String render(long position, Instant at, Projections state) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("position", position);
         body.put("at", at.toString());
@@ -86,45 +91,38 @@ public class StateResource {
         return EventJson.write(body);
     }
 
-    /** The projections at {@code position}: from the newest usable snapshot at or before it, then the events up to it. */
-    Projections foldTo(long position) {
+    /**
+     * Where the fold to {@code position} starts: the newest usable snapshot at or before it (of this build's
+     * format, and standing on the chain: its head hash is the recorded event's), else nothing.
+     */
+    private Projections startingPoint(long position) {
         EventStore store = record.store();
-        Projections state = null;
-        for (Snapshot snapshot : record.snapshots().newestFirst()) {
-            if (snapshot.position() <= position && snapshot.format().equals(SnapshotFormat.FORMAT)
+        for (Snapshot snapshot : record.snapshots().atOrBefore(position, 3)) {
+            if (snapshot.format().equals(SnapshotFormat.FORMAT)
                     && store.hashAt(snapshot.position()).map(snapshot.headHash()::equals).orElse(false)) {
                 try {
-                    state = SnapshotFormat.read(snapshot.state());
-                    break;
+                    return SnapshotFormat.read(snapshot.state());
                 } catch (IllegalArgumentException e) {
                     // unreadable: the boot refuses it on the record; here an older one or the first event will do
                 }
             }
         }
-        if (state == null) {
-            state = new Projections();
-        }
-        long after = state.position();
-        while (after < position) {
-            List<RecordedEvent> page = store.readAll(after, (int) Math.min(PAGE, position - after));
-            if (page.isEmpty()) {
-                break;
-            }
-            for (RecordedEvent event : page) {
-                if (event.position() <= position) {
-                    state.apply(event);
-                }
-            }
-            after = page.get(page.size() - 1).position();
-        }
-        return state;
+        return new Projections();
     }
 
-    private static Optional<Instant> occurredAt(EventStore store, long position) {
-        if (position == 0) {
-            return Optional.empty();
+    /** Folds the events after {@code after} up to {@code position} into {@code state}, a page at a time. */
+    private Uni<Projections> fold(Projections state, long after, long position) {
+        if (after >= position) {
+            return Uni.createFrom().item(state);
         }
-        return store.readAll(position - 1, 1).stream().filter(e -> e.position() == position).findFirst()
-                .map(RecordedEvent::occurredAt);
+        return query.range(after, position, PAGE).emitOn(Infrastructure.getDefaultWorkerPool()).flatMap(page -> {
+            if (page.isEmpty()) {
+                return Uni.createFrom().item(state);
+            }
+            for (StoredEvent event : page) {
+                state.apply(event.toRecorded(CODEC));
+            }
+            return fold(state, page.get(page.size() - 1).position, position);
+        });
     }
 }

@@ -1,5 +1,9 @@
 package dev.tallyman.host.audit.query;
 
+import dev.tallyman.audit.event.EventCodec;
+import dev.tallyman.audit.store.Actor;
+import dev.tallyman.audit.store.RecordedEvent;
+import dev.tallyman.audit.store.StreamId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -53,4 +57,18 @@ public class StoredEvent {
     public OffsetDateTime occurredAt;
 
     public String hash;
+
+    @Column(name = "previous_hash")
+    public String previousHash;
+
+    @Column(name = "actor_login_uid")
+    public int actorLoginUid;
+
+    /** The event as the projections fold it: its payload decoded into its type. */
+    public RecordedEvent toRecorded(EventCodec codec) {
+        return new RecordedEvent(position, new StreamId(streamId), version, type, codec.decode(type, payload),
+                new Actor(Actor.Kind.valueOf(actorKind), actorUid, actorPid, actorUserName, actorTlsSubject,
+                        actorLoginUid),
+                correlationId, occurredAt.toInstant(), previousHash, hash);
+    }
 }
