@@ -20,11 +20,12 @@ final class ProgressStream implements ProgressListener {
     private static final int BAR_WIDTH = 50;
 
     private final HttpServerResponse response;
+    private final StreamedAnswer answer;
     private final ObjectMapper json;
-    private boolean started;
 
     ProgressStream(ApiRequest request) {
         this.response = request.response();
+        this.answer = new StreamedAnswer(response, "application/json");
         this.json = request.mapper();
     }
 
@@ -63,7 +64,7 @@ final class ProgressStream implements ProgressListener {
     }
 
     synchronized boolean started() {
-        return started;
+        return answer.started();
     }
 
     /** The failure, in the stream: {@code {"errorDetail":{"message"},"error"}}; the CLI prints it and exits 1. */
@@ -76,21 +77,11 @@ final class ProgressStream implements ProgressListener {
 
     /** Ends the answer; an answer that never wrote a line still gets its status and headers. */
     synchronized void end() {
-        start();
-        if (!response.ended()) {
-            response.end();
-        }
-    }
-
-    private void start() {
-        if (!started) {
-            started = true;
-            response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json");
-        }
+        answer.end();
     }
 
     private void send(Map<String, Object> message) {
-        start();
+        answer.start();
         if (response.closed() || response.ended()) {
             // The client went away: stop the pull or push rather than work for nobody.
             throw new IllegalStateException("client closed the connection");

@@ -18,19 +18,18 @@ final class ResponseOutput extends OutputStream {
     private static final int CHUNK = 256 * 1024;
 
     private final HttpServerResponse response;
-    private final String contentType;
+    private final StreamedAnswer answer;
     private final byte[] buffer = new byte[CHUNK];
     private int buffered;
-    private boolean started;
 
     ResponseOutput(HttpServerResponse response, String contentType) {
         this.response = response;
-        this.contentType = contentType;
+        this.answer = new StreamedAnswer(response, contentType);
     }
 
     /** Whether the headers have gone out: after that a failure can only cut the stream short. */
     boolean started() {
-        return started;
+        return answer.started();
     }
 
     @Override
@@ -64,24 +63,14 @@ final class ResponseOutput extends OutputStream {
     @Override
     public void close() throws IOException {
         push();
-        start();
-        if (!response.ended()) {
-            response.end();
-        }
-    }
-
-    private void start() {
-        if (!started) {
-            started = true;
-            response.setChunked(true).setStatusCode(200).putHeader("Content-Type", contentType);
-        }
+        answer.end();
     }
 
     private void push() throws IOException {
         if (buffered == 0) {
             return;
         }
-        start();
+        answer.start();
         awaitRoom();
         response.write(Buffer.buffer(java.util.Arrays.copyOf(buffer, buffered)));
         buffered = 0;

@@ -5,8 +5,8 @@ import dev.tallyman.images.config.ChainIds;
 import dev.tallyman.images.reference.Digest;
 import dev.tallyman.images.reference.ImageReference;
 import dev.tallyman.images.store.ImageStore;
+import dev.tallyman.spi.archive.TarWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -58,7 +57,7 @@ public final class ImageSaver {
      */
     public void save(List<SaveRequest> requests, OutputStream out) {
         List<Planned> planned = plan(requests);
-        try (TarArchiveOutputStream tar = archive(out)) {
+        try (TarWriter tar = new TarWriter(out)) {
             Map<Digest, String> writtenTars = new HashMap<>();
             Map<Digest, String> folders = new HashMap<>();
             List<ArchiveManifest.Entry> manifest = new ArrayList<>();
@@ -89,7 +88,6 @@ public final class ImageSaver {
             if (!repositories.isEmpty()) {
                 writeFile(tar, ArchiveManifest.REPOSITORIES, ArchiveManifest.encodeRepositories(repositories));
             }
-            tar.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(OPERATION + ": write archive: " + e.getMessage(), e);
         }
@@ -121,65 +119,24 @@ public final class ImageSaver {
     }
 
     // Docker writes a layer with the same diff id twice (another chain) as a symlink to the first copy.
-    private void writeLayer(TarArchiveOutputStream tar, String folder, Digest diffId, Map<Digest, String> writtenTars)
+    private void writeLayer(TarWriter tar, String folder, Digest diffId, Map<Digest, String> writtenTars)
             throws IOException {
-        TarArchiveEntry dir = entry(folder + "/", TarConstants.LF_DIR, 0755);
-        tar.putArchiveEntry(dir);
-        tar.closeArchiveEntry();
+        tar.put(TarWriter.fixedEntry(folder + "/", TarConstants.LF_DIR, 0755));
         String file = folder + "/layer.tar";
         String first = writtenTars.putIfAbsent(diffId, file);
         if (first != null) {
-            TarArchiveEntry link = entry(file, TarConstants.LF_SYMLINK, 0777);
+            TarArchiveEntry link = TarWriter.fixedEntry(file, TarConstants.LF_SYMLINK, 0777);
             link.setLinkName("../" + first);
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
+            tar.put(link);
             return;
         }
-        TarArchiveEntry layer = entry(file, TarConstants.LF_NORMAL, 0644);
-        long size = images.content().size(diffId);
-        layer.setSize(size);
-        tar.putArchiveEntry(layer);
-        try (InputStream in = images.layerTar(diffId)) {
-            long copied = in.transferTo(tar);
-            if (copied != size) {
-                throw new IOException("layer tar " + diffId + " changed size while being written");
-            }
-        }
-        tar.closeArchiveEntry();
+        TarArchiveEntry layer = TarWriter.fixedEntry(file, TarConstants.LF_NORMAL, 0644);
+        layer.setSize(images.content().size(diffId));
+        tar.put(layer, () -> images.layerTar(diffId),
+                () -> "layer tar " + diffId + " changed size while being written");
     }
 
-    private static void writeFile(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
-        TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, 0644);
-        entry.setSize(content.length);
-        tar.putArchiveEntry(entry);
-        tar.write(content);
-        tar.closeArchiveEntry();
-    }
-
-    private static TarArchiveEntry entry(String name, byte type, int mode) {
-        TarArchiveEntry entry = new TarArchiveEntry(name, type);
-        entry.setMode(mode);
-        entry.setUserId(0);
-        entry.setGroupId(0);
-        entry.setModTime(0);
-        return entry;
-    }
-
-    /** A tar writer that ends the archive on close but leaves the caller's stream open. */
-    private static TarArchiveOutputStream archive(OutputStream out) {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        });
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        return tar;
+    private static void writeFile(TarWriter tar, String name, byte[] content) throws IOException {
+        tar.put(TarWriter.fixedEntry(name, TarConstants.LF_NORMAL, 0644), content);
     }
 }
