@@ -62,6 +62,8 @@ public final class TallymanProcess implements AutoCloseable {
         }
     }
 
+    private static final Path SERVICE_JAVA = Path.of("../../ops/lib/service-java").toAbsolutePath().normalize();
+
     public String dockerHost() {
         return "unix://" + socket;
     }
@@ -75,8 +77,12 @@ public final class TallymanProcess implements AutoCloseable {
             Files.createDirectories(socket.getParent());
             Files.createDirectories(log.toAbsolutePath().getParent());
             String jar = System.getProperty("tallyman.it.jar", "target/quarkus-app/quarkus-run.jar");
-            ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar);
+            // the JVM as production runs it (ops/lib/service-java: its settings and Quarkus's class archive), which
+            // also starts several times faster on two busy cores than the JVM's defaults
+            ProcessBuilder builder = new ProcessBuilder(SERVICE_JAVA.toString());
             Map<String, String> env = builder.environment();
+            env.put("TALLYMAN_JAR", Path.of(jar).toAbsolutePath().toString());
+            env.remove("TALLYMAN_CDS_ARCHIVE");
             env.put("TALLYMAN_SOCKET", socket.toString());
             env.put("TALLYMAN_DATA_ROOT", dataRoot.toString());
             env.put("TALLYMAN_EXEC_ROOT", execRoot.toString());
