@@ -51,7 +51,7 @@ public final class EventsApi {
         response.write("");
         AtomicBoolean gone = new AtomicBoolean();
         response.closeHandler(v -> gone.set(true));
-        Function<String, Optional<Identity>> identities = id -> projections.read(p -> p.containers().identity(id));
+        Function<String, Optional<Identity>> identities = new ContainerIdentities(projections, store)::of;
         Function<String, Optional<dev.tallyman.host.projections.NetworkProjection.Identity>> networkIdentities =
                 id -> projections.read(p -> p.networks().identity(id));
 

@@ -16,8 +16,15 @@ import java.util.Optional;
 public final class ContainerProjection {
     private final Map<String, ContainerView> byId = new LinkedHashMap<>();
     private final Map<String, String> idByName = new LinkedHashMap<>();
-    /** Name and image of every container ever created, kept after removal so old events can still be described. */
+    /** Name, image and labels of every container there is, to describe its events. */
     private final Map<String, Identity> identities = new java.util.HashMap<>();
+    /**
+     * The same of the last {@link #REMOVED_KEPT} containers removed, oldest first, for the events that follow a
+     * removal live. Not of every container ever removed: that grew the projections, and each snapshot, with the
+     * record (10 MB at a million events, each boot reading it); older ones are described from their own stream.
+     */
+    private final Map<String, Identity> removedIdentities = new LinkedHashMap<>();
+    static final int REMOVED_KEPT = 1024;
 
     /**
      * What docker events shows of a container: its name, the image as the user named it, and its labels (Docker
@@ -141,6 +148,13 @@ public final class ContainerProjection {
     }
 
     private void remove(String id) {
+        Identity identity = identities.remove(id);
+        if (identity != null) {
+            removedIdentities.put(id, identity);
+            if (removedIdentities.size() > REMOVED_KEPT) {
+                removedIdentities.remove(removedIdentities.keySet().iterator().next());
+            }
+        }
         ContainerView gone = byId.remove(id);
         if (gone != null) {
             idByName.remove(gone.name());
@@ -151,8 +165,10 @@ public final class ContainerProjection {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** A container's name, image and labels while it exists and for a while after its removal (see above). */
     public Optional<Identity> identity(String id) {
-        return Optional.ofNullable(identities.get(id));
+        Identity live = identities.get(id);
+        return Optional.ofNullable(live != null ? live : removedIdentities.get(id));
     }
 
     public Optional<String> idOfName(String name) {

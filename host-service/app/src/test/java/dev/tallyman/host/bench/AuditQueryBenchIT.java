@@ -92,7 +92,10 @@ class AuditQueryBenchIT {
             for (RecordedEvent event : page) {
                 state.apply(event);
                 if (event.position() % EVERY == 0) {
-                    SnapshotTaker.store(SnapshotFormat.copy(state), store, snapshots, Clock.systemUTC());
+                    long began = System.nanoTime();
+                    int size = SnapshotTaker.store(SnapshotFormat.copy(state), store, snapshots, Clock.systemUTC());
+                    System.out.printf("audit-query: snapshot at %d: %,d bytes, %d ms%n", event.position(), size,
+                            (System.nanoTime() - began) / 1_000_000);
                     taken++;
                 }
             }

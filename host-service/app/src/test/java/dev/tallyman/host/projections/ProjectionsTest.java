@@ -27,6 +27,8 @@ class ProjectionsTest {
             List.of("true"), List.of(), "", "", "c1", Map.of(), "none", false, false, false, "overlay2");
 
     private long position;
+    // one command's events share a correlation id; null: each event its own
+    private UUID correlation;
     private final Map<String, Long> versions = new java.util.HashMap<>();
 
     private RecordedEvent recorded(Event event) {
@@ -34,7 +36,8 @@ class ProjectionsTest {
                 : event instanceof dev.tallyman.audit.event.NetworkEvent n ? "network-" + n.networkId() : "images";
         long version = versions.merge(stream, 1L, Long::sum) - 1;
         return new RecordedEvent(++position, new StreamId(stream), version, new EventCodec().typeName(event), event,
-                Actor.socket(0, 1, "root"), UUID.randomUUID(), Instant.ofEpochSecond(1_000 + position), "", "");
+                Actor.socket(0, 1, "root"), correlation != null ? correlation : UUID.randomUUID(),
+                Instant.ofEpochSecond(1_000 + position), "", "");
     }
 
     @Test
@@ -125,5 +128,35 @@ class ProjectionsTest {
             return new dev.tallyman.audit.event.NetworkMembership("n", "net", List.of(), "");
         }
         throw new AssertionError("no sample value for " + t);
+    }
+
+    @Test
+    void aRemovedContainerIsNamedForAWhileThenNoLongerKeptSoTheStateDoesNotGrowWithTheRecord() {
+        Projections p = new Projections();
+        int lives = ContainerProjection.REMOVED_KEPT + 10;
+        for (int i = 0; i < lives; i++) {
+            String id = "c" + i;
+            correlation = UUID.randomUUID();
+            p.apply(recorded(new ContainerCreateRequested(id, "web" + i, SPEC)));
+            p.apply(recorded(new ContainerCreated(id)));
+            correlation = UUID.randomUUID();
+            p.apply(recorded(new ContainerRemoveRequested(id, false)));
+            p.apply(recorded(new ContainerRemoved(id)));
+        }
+        String last = "c" + (lives - 1);
+        assertThat(p.containers().identity(last)).map(ContainerProjection.Identity::name).contains("web" + (lives - 1));
+        assertThat(p.containers().identity("c0")).isEmpty();
+        int before = SnapshotFormat.write(p).length;
+        for (int i = lives; i < 2 * lives; i++) {
+            String id = "c" + i;
+            correlation = UUID.randomUUID();
+            p.apply(recorded(new ContainerCreateRequested(id, "web" + i, SPEC)));
+            p.apply(recorded(new ContainerCreated(id)));
+            correlation = UUID.randomUUID();
+            p.apply(recorded(new ContainerRemoveRequested(id, false)));
+            p.apply(recorded(new ContainerRemoved(id)));
+        }
+        // as many names kept after twice the lives: the snapshot stays the same size, give or take the digits
+        assertThat(SnapshotFormat.write(p).length).isBetween(before - 2048, before + 4096);
     }
 }
