@@ -7,6 +7,9 @@ import dev.tallyman.audit.store.JdbcEventStore;
 import dev.tallyman.host.it.KafkaBroker;
 import dev.tallyman.host.it.TallymanProcess;
 import dev.tallyman.host.it.TestDatabase;
+import dev.tallyman.audit.evidence.CheckpointKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,13 +51,18 @@ class RelayBenchIT {
             System.out.printf("relay: store appends %,.0f events/s (8 writers, %,d events)%n", appendRate, total);
 
             broker.start();
+            // One checkpoint key for every run: each run's service starts from an empty data root, and a key made
+            // anew there would not verify the checkpoints the run before signed into the same schema.
+            Path keyDir = Files.createTempDirectory("bench-relay-key");
+            Path key = keyDir.resolve("checkpoint.key");
             List<Double> rates = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
                 // each run a fresh topic and no stored position: the relay publishes the whole store again
                 database.execute("delete from " + database.schema + ".relay_positions where relay = 'kafka'");
                 TallymanProcess service = new TallymanProcess("bench-relay", database, "vfs")
                         .withEnv("TALLYMAN_KAFKA_BOOTSTRAP", broker.bootstrap())
-                        .withEnv("TALLYMAN_KAFKA_TOPIC", "tallyman.bench." + run);
+                        .withEnv("TALLYMAN_KAFKA_TOPIC", "tallyman.bench." + run)
+                        .withEnv("TALLYMAN_CHECKPOINT_KEY", key.toString());
                 try {
                     service.start();
                     double rate = drainRate(service, last);
@@ -63,6 +71,9 @@ class RelayBenchIT {
                 } finally {
                     service.close();
                 }
+            }
+            for (Path file : List.of(key, CheckpointKey.publicFile(key), keyDir)) {
+                Files.deleteIfExists(file);
             }
             double median = rates.stream().sorted().toList().get(rates.size() / 2);
             System.out.printf("relay: Kafka relay %,.0f events/s (median of %d runs), store %,.0f events/s: ratio %.2f%n",
