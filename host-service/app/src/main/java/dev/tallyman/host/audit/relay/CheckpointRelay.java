@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
 public final class CheckpointRelay implements AutoCloseable {
     public static final String NAME = "kafka-checkpoints";
     private static final Logger LOG = Logger.getLogger(CheckpointRelay.class);
-    private static final Duration ACK_LIMIT = Duration.ofMinutes(2);
+    // longer than the channel's delivery.timeout.ms (2 min): the producer's own verdict comes first
+    private static final Duration ACK_LIMIT = Duration.ofMinutes(3);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final int BATCH = 100;
 
