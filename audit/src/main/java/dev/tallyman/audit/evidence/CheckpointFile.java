@@ -39,17 +39,11 @@ public final class CheckpointFile {
 
     /** Appends one line and forces it to disk. */
     public synchronized void append(Checkpoint checkpoint) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("position", checkpoint.position());
-        line.put("headHash", checkpoint.headHash());
-        line.put("signedAt", checkpoint.signedAt().toString());
-        line.put("keyId", checkpoint.keyId());
-        line.put("signature", checkpoint.signature());
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
             try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap((toJson(checkpoint) + "\n").getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
@@ -79,15 +73,37 @@ public final class CheckpointFile {
                 continue;
             }
             try {
-                JsonNode node = JSON.readTree(text);
-                lines.add(new Line(i + 1, new Checkpoint(node.get("position").asLong(), node.get("headHash").asText(),
-                        Instant.parse(node.get("signedAt").asText()), node.get("keyId").asText(),
-                        node.get("signature").asText()), null));
+                lines.add(new Line(i + 1, fromJson(text), null));
             } catch (IOException | RuntimeException e) {
                 lines.add(new Line(i + 1, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
         return lines;
+    }
+
+    /**
+     * One checkpoint as the file's line has it, without the line end: the one JSON form of a checkpoint, also the
+     * value of its Kafka record.
+     */
+    public static String toJson(Checkpoint checkpoint) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("position", checkpoint.position());
+        line.put("headHash", checkpoint.headHash());
+        line.put("signedAt", checkpoint.signedAt().toString());
+        line.put("keyId", checkpoint.keyId());
+        line.put("signature", checkpoint.signature());
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpoint " + checkpoint.position() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads what {@link #toJson} wrote. */
+    public static Checkpoint fromJson(String text) throws IOException {
+        JsonNode node = JSON.readTree(text);
+        return new Checkpoint(node.get("position").asLong(), node.get("headHash").asText(),
+                Instant.parse(node.get("signedAt").asText()), node.get("keyId").asText(), node.get("signature").asText());
     }
 
     /** The newest checkpoint's position in the file, 0 for none. */

@@ -53,6 +53,26 @@ public final class JdbcCheckpointStore {
         return checkpoints;
     }
 
+    /** The checkpoints after {@code position}, oldest first, at most {@code limit}. */
+    public List<Checkpoint> after(long position, int limit) {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select position, head_hash, signed_at, key_id, signature"
+                     + " from checkpoints where position > ? order by position limit ?")) {
+            ps.setLong(1, position);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    checkpoints.add(new Checkpoint(rs.getLong(1), rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4), rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("read checkpoints after " + position + ": " + e.getMessage(), e);
+        }
+        return checkpoints;
+    }
+
     /** The position up to which the chain was last verified, 0 when never. */
     public long verifiedThrough() {
         try (Connection c = dataSource.getConnection();

@@ -327,7 +327,7 @@ final class EventWriter {
                     bind(insert, position, append, version, type, payload, now, previousHash, hash);
                     insert.addBatch();
                     recorded.add(new RecordedEvent(position, append.stream(), version, type, append.events().get(i),
-                            append.actor(), append.correlationId(), now, previousHash, hash));
+                            append.actor(), append.correlationId(), now, previousHash, hash, payload));
                     previousHash = hash;
                     any = true;
                 }

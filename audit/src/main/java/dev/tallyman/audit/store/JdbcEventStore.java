@@ -505,7 +505,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                     + e.getMessage(), e);
         }
         return new RecordedEvent(row.position(), row.stream(), row.version(), row.type(), event, row.actor(),
-                row.correlationId(), row.occurredAt(), row.previousHash(), row.hash());
+                row.correlationId(), row.occurredAt(), row.previousHash(), row.hash(), row.payload());
     }
 
     private static void checkLimit(int limit) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tallyman.audit.evidence.Checkpoint;
+import dev.tallyman.audit.evidence.CheckpointFile;
+import dev.tallyman.audit.evidence.CheckpointKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,6 +51,8 @@ class KafkaRelayIT {
     private static final String TOPIC = "tallyman.events";
     private static final int EVENTS = 10_000;
     private static final int CLIENTS = 8;
+    private static final String CHECKPOINT_TOPIC = "tallyman.checkpoints";
+    private static final int CHECKPOINT_EVERY = 500;
 
     @Test
     void topicHoldsEveryPositionInStreamOrderAfterServiceKillAndBrokerRestart() throws Exception {
@@ -55,7 +60,9 @@ class KafkaRelayIT {
              KafkaBroker broker = new KafkaBroker("kf11-relay");
              TallymanProcess tallyman = new TallymanProcess("kf11-relay", database, "vfs")) {
             broker.start();
-            tallyman.withEnv("TALLYMAN_KAFKA_BOOTSTRAP", broker.bootstrap()).start();
+            // a checkpoint every 500 events: a score of them, some signed while the service or the broker is down
+            tallyman.withEnv("TALLYMAN_KAFKA_BOOTSTRAP", broker.bootstrap())
+                    .withEnv("TALLYMAN_CHECKPOINT_EVERY_EVENTS", Integer.toString(CHECKPOINT_EVERY)).start();
             CommandResult imported = tallyman.docker("import", BusyboxTar.get().toString(), "kf11-base:latest");
             assertThat(imported.exitCode()).as(imported.toString()).isZero();
 
@@ -101,7 +108,7 @@ class KafkaRelayIT {
             Map<String, List<Long>> kept = new HashMap<>();
             Map<Long, Integer> copies = new TreeMap<>();
             ObjectMapper json = new ObjectMapper();
-            for (ConsumerRecord<String, String> record : readTopic(broker)) {
+            for (ConsumerRecord<String, String> record : readTopic(broker, TOPIC)) {
                 Header header = record.headers().lastHeader("tallyman-position");
                 assertThat(header).as("position header of %s", record).isNotNull();
                 long position = Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
@@ -131,7 +138,58 @@ class KafkaRelayIT {
             // The in-process channel's subscriber in the service was handed every event since its start.
             awaitMetric(tallyman, "tallyman_relay_memory_last_position", last, Duration.ofSeconds(30));
             assertThat(metric(tallyman, "tallyman_relay_lag_events{relay=\"kafka\"}")).isZero();
+
+            checkpointsTopicHoldsTheTable(broker, database, tallyman, store);
         }
+    }
+
+    /**
+     * Signed checkpoints to Kafka: every checkpoint of the table reaches the checkpoints topic (those signed while
+     * the broker was down or the service dead too), each signed by the service's key (its public file) and naming
+     * the same position and head hash as its row in the table and as the event at that position.
+     */
+    private static void checkpointsTopicHoldsTheTable(KafkaBroker broker, TestDatabase database, TallymanProcess tallyman,
+                                                      Map<Long, StoredRow> store) throws Exception {
+        Map<Long, String> table = checkpointRows(database);
+        assertThat(table.size()).as("checkpoints signed, one per %d events", CHECKPOINT_EVERY)
+                .isGreaterThanOrEqualTo(EVENTS / CHECKPOINT_EVERY / 2);
+        CheckpointKey key = CheckpointKey.publicOnly(CheckpointKey.publicFile(tallyman.dataRoot.resolve("config/checkpoint.key")));
+        Map<Long, Checkpoint> onTopic = new TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!onTopic.keySet().containsAll(table.keySet())) {
+            assertThat(System.nanoTime()).as("checkpoints %s on the topic, has %s", table.keySet(), onTopic.keySet())
+                    .isLessThan(deadline);
+            sleep(500);
+            for (ConsumerRecord<String, String> record : readTopic(broker, CHECKPOINT_TOPIC)) {
+                assertThat(record.key()).isEqualTo("checkpoint");
+                Checkpoint checkpoint = CheckpointFile.fromJson(record.value());
+                Header header = record.headers().lastHeader("tallyman-position");
+                assertThat(header).as("position header of %s", record).isNotNull();
+                assertThat(new String(header.value(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(checkpoint.position()));
+                assertThat(key.check(checkpoint)).as("signature of %s", record.value()).isEmpty();
+                onTopic.put(checkpoint.position(), checkpoint);
+            }
+        }
+        Map<Long, String> tableNow = checkpointRows(database);
+        for (Checkpoint checkpoint : onTopic.values()) {
+            assertThat(tableNow.get(checkpoint.position())).as("table row of checkpoint %d", checkpoint.position())
+                    .isEqualTo(checkpoint.headHash());
+            assertThat(store.get(checkpoint.position()).hash).as("event at checkpoint %d", checkpoint.position())
+                    .isEqualTo(checkpoint.headHash());
+        }
+        System.out.printf("kf11: %d checkpoints in the table, all on %s with a valid signature%n", table.size(),
+                CHECKPOINT_TOPIC);
+    }
+
+    private static Map<Long, String> checkpointRows(TestDatabase database) throws Exception {
+        Map<Long, String> rows = new TreeMap<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select position, head_hash from checkpoints order by position")) {
+            while (r.next()) {
+                rows.put(r.getLong(1), r.getString(2));
+            }
+        }
+        return rows;
     }
 
     /** One API client: tags the base image under its own names and untags them, until told to stop. */
@@ -181,7 +239,7 @@ class KafkaRelayIT {
         }
     }
 
-    private static List<ConsumerRecord<String, String>> readTopic(KafkaBroker broker) {
+    private static List<ConsumerRecord<String, String>> readTopic(KafkaBroker broker, String topic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -189,8 +247,8 @@ class KafkaRelayIT {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(TOPIC, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(TOPIC, info.partition()));
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
