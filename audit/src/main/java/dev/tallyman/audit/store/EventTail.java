@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -103,16 +107,30 @@ public final class EventTail implements AutoCloseable {
 
     private void run() {
         commits.follow(this);
+        // While the consumer works through a full page, the next one is read: on a backlog (a relay catching up,
+        // a replay) the database read and the decoding overlap with the delivery instead of taking turns.
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, thread.getName() + "-read");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<List<RecordedEvent>> ahead = null;
         try {
             while (!stopping) {
                 List<RecordedEvent> events;
                 try {
-                    events = store.readAll(position, batch);
+                    events = ahead != null ? page(ahead) : store.readAll(position, batch);
                     lastReadFailure = null;
                 } catch (EventStoreException e) {
                     lastReadFailure = e;
                     Thread.sleep(pollInterval.toMillis());
                     continue;
+                } finally {
+                    ahead = null;
+                }
+                if (events.size() == batch) {
+                    long after = events.get(events.size() - 1).position();
+                    ahead = reader.submit(() -> store.readAll(after, batch));
                 }
                 for (RecordedEvent event : events) {
                     if (stopping) {
@@ -133,7 +151,23 @@ public final class EventTail implements AutoCloseable {
             }
         } finally {
             stopping = true;
+            reader.shutdownNow();
             commits.unfollow(this);
+        }
+    }
+
+    /** The page read ahead, with the read's own failure as it would have come from a read on this thread. */
+    private static List<RecordedEvent> page(Future<List<RecordedEvent>> ahead) throws InterruptedException {
+        try {
+            return ahead.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("read events ahead: " + e.getCause(), e.getCause());
         }
     }
 }
