@@ -32,11 +32,7 @@ class ContainerIdentitiesIT {
     @Test
     void aContainerNoLongerInTheProjectionsIsNamedFromItsStream() throws Exception {
         try (TestDatabase database = new TestDatabase()) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(database.url());
-            dataSource.setUser(database.user);
-            dataSource.setPassword(database.password);
-            JdbcEventStore.migrate(dataSource);
+            PGSimpleDataSource dataSource = database.migratedDataSource();
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
                 String id = "f".repeat(64);
                 StreamId stream = StreamId.container(id);

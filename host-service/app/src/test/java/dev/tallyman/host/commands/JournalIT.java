@@ -44,11 +44,7 @@ class JournalIT {
     @BeforeEach
     void open() {
         database = new TestDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.url());
-        dataSource.setUser(database.user);
-        dataSource.setPassword(database.password);
-        JdbcEventStore.migrate(dataSource);
+        PGSimpleDataSource dataSource = database.migratedDataSource();
         store = new JdbcEventStore(dataSource, Clock.systemUTC());
         journal = new Journal(store, Projections.rebuild(store));
         journal.append(StreamId.container(ID), ExpectedVersion.noStream(),

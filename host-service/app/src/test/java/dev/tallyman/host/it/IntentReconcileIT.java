@@ -65,11 +65,7 @@ class IntentReconcileIT {
     @Test
     void everyKindOfOpenIntentIsClosedAtBootByOneOfItsOutcomes() throws Exception {
         try (TestDatabase database = new TestDatabase()) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(database.url());
-            dataSource.setUser(database.user);
-            dataSource.setPassword(database.password);
-            JdbcEventStore.migrate(dataSource);
+            PGSimpleDataSource dataSource = database.migratedDataSource();
             List<Left> left = new ArrayList<>();
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
                 int n = 0;

@@ -34,6 +34,16 @@ public final class TestDatabase implements AutoCloseable {
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    /** A data source on this schema with the event store's tables in it (migrated), as the tests' owner role. */
+    public org.postgresql.ds.PGSimpleDataSource migratedDataSource() {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setUrl(url());
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        dev.tallyman.audit.store.JdbcEventStore.migrate(dataSource);
+        return dataSource;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), user, password);
     }

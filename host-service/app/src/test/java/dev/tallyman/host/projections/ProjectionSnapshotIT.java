@@ -62,11 +62,7 @@ class ProjectionSnapshotIT {
     @BeforeEach
     void openStore() {
         database = new TestDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.url());
-        dataSource.setUser(database.user);
-        dataSource.setPassword(database.password);
-        JdbcEventStore.migrate(dataSource);
+        PGSimpleDataSource dataSource = database.migratedDataSource();
         store = new JdbcEventStore(dataSource, Clock.systemUTC());
         snapshots = new JdbcSnapshotStore(dataSource);
     }

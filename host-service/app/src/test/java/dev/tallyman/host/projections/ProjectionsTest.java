@@ -134,20 +134,19 @@ class ProjectionsTest {
     void aRemovedContainerIsNamedForAWhileThenNoLongerKeptSoTheStateDoesNotGrowWithTheRecord() {
         Projections p = new Projections();
         int lives = ContainerProjection.REMOVED_KEPT + 10;
-        for (int i = 0; i < lives; i++) {
-            String id = "c" + i;
-            correlation = UUID.randomUUID();
-            p.apply(recorded(new ContainerCreateRequested(id, "web" + i, SPEC)));
-            p.apply(recorded(new ContainerCreated(id)));
-            correlation = UUID.randomUUID();
-            p.apply(recorded(new ContainerRemoveRequested(id, false)));
-            p.apply(recorded(new ContainerRemoved(id)));
-        }
+        createAndRemove(p, 0, lives);
         String last = "c" + (lives - 1);
         assertThat(p.containers().identity(last)).map(ContainerProjection.Identity::name).contains("web" + (lives - 1));
         assertThat(p.containers().identity("c0")).isEmpty();
         int before = SnapshotFormat.write(p).length;
-        for (int i = lives; i < 2 * lives; i++) {
+        createAndRemove(p, lives, 2 * lives);
+        // as many names kept after twice the lives: the snapshot stays the same size, give or take the digits
+        assertThat(SnapshotFormat.write(p).length).isBetween(before - 2048, before + 4096);
+    }
+
+    /** Containers c{from}.. c{to - 1}, each created and removed, each command with its own correlation id. */
+    private void createAndRemove(Projections p, int from, int to) {
+        for (int i = from; i < to; i++) {
             String id = "c" + i;
             correlation = UUID.randomUUID();
             p.apply(recorded(new ContainerCreateRequested(id, "web" + i, SPEC)));
@@ -156,7 +155,6 @@ class ProjectionsTest {
             p.apply(recorded(new ContainerRemoveRequested(id, false)));
             p.apply(recorded(new ContainerRemoved(id)));
         }
-        // as many names kept after twice the lives: the snapshot stays the same size, give or take the digits
-        assertThat(SnapshotFormat.write(p).length).isBetween(before - 2048, before + 4096);
+        correlation = null;
     }
 }

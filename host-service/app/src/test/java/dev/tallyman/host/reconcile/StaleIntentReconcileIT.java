@@ -41,11 +41,7 @@ class StaleIntentReconcileIT {
     void aStaleIntentIsClosedAndARunningCommandsIntentIsLeftAlone() throws Exception {
         Path runcRoot = Files.createTempDirectory("stale-intents-runc");
         try (TestDatabase database = new TestDatabase()) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(database.url());
-            dataSource.setUser(database.user);
-            dataSource.setPassword(database.password);
-            JdbcEventStore.migrate(dataSource);
+            PGSimpleDataSource dataSource = database.migratedDataSource();
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
                 Projections projections = new Projections();
                 Journal journal = new Journal(store, projections);

@@ -3,11 +3,10 @@ package dev.tallyman.host.audit.relay;
 import dev.tallyman.audit.store.RecordedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import io.smallrye.reactive.messaging.annotations.Broadcast;
 
@@ -33,14 +32,6 @@ public class InMemoryEventChannel implements RelaySink {
 
     @Override
     public CompletionStage<Void> publish(RecordedEvent event) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        emitter.send(Message.of(event, () -> {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            done.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        return done;
+        return Delivery.send(emitter, event, Metadata.empty());
     }
 }

@@ -2,17 +2,11 @@ package dev.tallyman.host.audit.relay;
 
 import dev.tallyman.audit.evidence.Checkpoint;
 import dev.tallyman.audit.evidence.CheckpointFile;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
  * Signed checkpoints to Kafka: channel {@value #CHANNEL} (connector smallrye-kafka), enabled with the event channel
@@ -33,19 +27,6 @@ public class KafkaCheckpointChannel {
 
     /** Sends one checkpoint; the stage completes once the broker wrote it, and fails when it was refused. */
     public CompletionStage<Void> publish(Checkpoint checkpoint) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(KafkaEventChannel.POSITION_HEADER,
-                Long.toString(checkpoint.position()).getBytes(StandardCharsets.US_ASCII));
-        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(KEY).withHeaders(headers).build();
-        emitter.send(Message.of(CheckpointFile.toJson(checkpoint), Metadata.of(record), () -> {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            done.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        return done;
+        return Delivery.send(emitter, CheckpointFile.toJson(checkpoint), Delivery.kafkaRecord(KEY, checkpoint.position()));
     }
 }

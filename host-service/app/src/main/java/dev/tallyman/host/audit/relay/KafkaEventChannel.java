@@ -2,17 +2,11 @@ package dev.tallyman.host.audit.relay;
 
 import dev.tallyman.audit.relay.EventJson;
 import dev.tallyman.audit.store.RecordedEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -42,18 +36,6 @@ public class KafkaEventChannel implements RelaySink {
 
     @Override
     public CompletionStage<Void> publish(RecordedEvent event) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(POSITION_HEADER, Long.toString(event.position()).getBytes(StandardCharsets.US_ASCII));
-        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.stream().value()).withHeaders(headers).build();
-        emitter.send(Message.of(json.write(event), Metadata.of(record), () -> {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            done.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        return done;
+        return Delivery.send(emitter, json.write(event), Delivery.kafkaRecord(event.stream().value(), event.position()));
     }
 }
