@@ -44,7 +44,12 @@ public final class ProjectionRebuild {
     public static Result run(EventStore store, JdbcSnapshotStore snapshots) {
         long began = System.nanoTime();
         Projections projections = null;
-        for (Snapshot snapshot : snapshots.newestFirst()) {
+        // One snapshot in memory at a time, newest first: the history kept for time travel holds many.
+        long bound = Long.MAX_VALUE;
+        for (List<Snapshot> next = snapshots.atOrBefore(bound, 1); !next.isEmpty();
+             next = snapshots.atOrBefore(bound, 1)) {
+            Snapshot snapshot = next.get(0);
+            bound = snapshot.position() - 1;
             if (!snapshot.format().equals(SnapshotFormat.FORMAT)) {
                 LOG.infof("snapshot at %d ignored: format %s, this build reads %s", snapshot.position(),
                         snapshot.format(), SnapshotFormat.FORMAT);

@@ -147,8 +147,12 @@ class JournalBenchIT {
                     if (life.pending != null) {
                         life.pending.join();
                     }
-                    life.pending = store.appendAsync(life.stream(), life.expected(), List.of(life.next()),
-                            Actor.system("bench"), life.correlation);
+                    // the correlation before next(): the last event of a life starts the next life's correlation
+                    UUID correlation = life.correlation;
+                    StreamId stream = life.stream();
+                    ExpectedVersion expected = life.expected();
+                    life.pending = store.appendAsync(stream, expected, List.of(life.next()), Actor.system("bench"),
+                            correlation);
                     inFlight.addLast(life.pending);
                     written++;
                 }
