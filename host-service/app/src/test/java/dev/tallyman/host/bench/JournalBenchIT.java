@@ -49,13 +49,7 @@ class JournalBenchIT {
         assumeTrue(Boolean.getBoolean("bench.journal"), "a benchmark: run it with ops/bench/journal");
         long total = Long.getLong("bench.events", 1_000_000L);
         try (TestDatabase database = new TestDatabase()) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(database.url());
-            // As the service's data source is configured (application.properties): batches go as multi-row inserts.
-            dataSource.setReWriteBatchedInserts(true);
-            dataSource.setUser(database.user);
-            dataSource.setPassword(database.password);
-            JdbcEventStore.migrate(dataSource);
+            PGSimpleDataSource dataSource = database.migratedDataSource();
 
             double appendRate;
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {

@@ -39,12 +39,7 @@ class RelayBenchIT {
         long total = Long.getLong("bench.events", 200_000L);
         int runs = Integer.getInteger("bench.runs", 3);
         try (TestDatabase database = new TestDatabase(); KafkaBroker broker = new KafkaBroker("bench-relay")) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(database.url());
-            dataSource.setReWriteBatchedInserts(true);
-            dataSource.setUser(database.user);
-            dataSource.setPassword(database.password);
-            JdbcEventStore.migrate(dataSource);
+            PGSimpleDataSource dataSource = database.migratedDataSource();
             double appendRate;
             long last;
             try (JdbcEventStore store = new JdbcEventStore(dataSource, Clock.systemUTC())) {
