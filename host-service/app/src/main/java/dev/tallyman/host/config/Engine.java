@@ -126,8 +126,6 @@ public class Engine {
         dev.tallyman.audit.store.ServiceRole.grant(owner, config.db().user());
     }
     private EvidenceWiring evidence;
-    @Inject
-    dev.tallyman.host.audit.relay.CheckpointRelays checkpointRelays;
 
     void routes(@Observes Router router) throws Exception {
         long began = System.nanoTime();
@@ -267,8 +265,7 @@ public class Engine {
         new dev.tallyman.host.api.HealthApi(store, runtime).register(api);
         new dev.tallyman.host.api.VerifyApi(evidence.verifier(), evidence.table(), clock).register(api);
         new EventsApi(store, store.commits(), projections, clock).register(api);
-        relays.start(store, dataSource, meters, clock);
-        checkpointRelays.start(evidence.checkpointer(), evidence.table(), dataSource, clock);
+        relays.start(store, dataSource, meters, clock, evidence.checkpointer(), evidence.table());
         auditRecord.wire(store, store.commits(), snapshots,
                 id -> imageStore.config(dev.tallyman.images.reference.Digest.parse(id)).config().labels());
         api.finish();
@@ -332,7 +329,6 @@ public class Engine {
                 snapshotTaker.close();
             }
             relays.close();
-            checkpointRelays.close();
             if (evidence != null) {
                 // after the snapshot's event, before the store closes: the last checkpoint covers everything
                 evidence.close();

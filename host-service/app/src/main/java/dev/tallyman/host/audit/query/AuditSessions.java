@@ -42,7 +42,7 @@ public class AuditSessions {
     @Inject
     Vertx vertx;
 
-    private Mutiny.SessionFactory factory;
+    private volatile Mutiny.SessionFactory factory;
     private StandardServiceRegistry registry;
 
     /** Runs {@code work} in a session of the read side, booting Hibernate first if this is the first query. */
@@ -55,17 +55,17 @@ public class AuditSessions {
     }
 
     private Uni<Mutiny.SessionFactory> factory() {
-        // Hibernate Reactive runs only on a Vert.x event loop: a call from elsewhere (a fold's worker) goes to one.
-        Context context = Context.isOnEventLoopThread() ? Vertx.currentContext() : vertx.getOrCreateContext();
-        Mutiny.SessionFactory ready;
-        synchronized (this) {
-            ready = factory;
+        Mutiny.SessionFactory ready = factory;
+        boolean onEventLoop = Context.isOnEventLoopThread();
+        if (ready != null && onEventLoop) {
+            return Uni.createFrom().item(ready);
         }
+        // Hibernate Reactive runs only on a Vert.x event loop: a call from a worker (a fold's) goes to one.
+        Context context = onEventLoop ? Vertx.currentContext() : vertx.getOrCreateContext();
         Uni<Mutiny.SessionFactory> found = ready != null ? Uni.createFrom().item(ready)
                 // Hibernate's boot blocks for seconds: never on the event loop that serves the Docker API.
                 : Uni.createFrom().item(this::boot).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return ready != null && Context.isOnEventLoopThread() ? found
-                : found.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return found.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private synchronized Mutiny.SessionFactory boot() {

@@ -1,5 +1,7 @@
 package dev.tallyman.host.audit.relay;
 
+import dev.tallyman.audit.evidence.Checkpointer;
+import dev.tallyman.audit.evidence.JdbcCheckpointStore;
 import dev.tallyman.audit.relay.RelayPositions;
 import dev.tallyman.audit.store.JdbcEventStore;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -19,8 +22,9 @@ import javax.sql.DataSource;
 
 /**
  * The relays of the record (issue 11): always one to the in-process channel {@value InMemoryEventChannel#CHANNEL},
- * and one to Kafka when it is configured. Each shows its lag as the gauge {@code tallyman.relay.lag} (committed
- * events its destination has not acknowledged yet), tagged with the relay's name.
+ * and one to Kafka when it is configured, with the signed checkpoints beside it ({@link CheckpointRelay}). Each
+ * event relay shows its lag as the gauge {@code tallyman.relay.lag} (committed events its destination has not
+ * acknowledged yet), tagged with the relay's name.
  */
 @ApplicationScoped
 public class EventRelays {
@@ -33,21 +37,28 @@ public class EventRelays {
     @Inject
     KafkaEventChannel kafka;
 
+    // made only with Kafka configured
+    @Inject
+    Instance<KafkaCheckpointChannel> kafkaCheckpoints;
+
     /** Where Kafka is ({@code TALLYMAN_KAFKA_BOOTSTRAP}); without it nothing reaches for a broker. */
     @ConfigProperty(name = "tallyman-kafka.bootstrap")
     Optional<String> kafkaBootstrap;
 
     private final List<EventRelay> running = new ArrayList<>();
+    private CheckpointRelay checkpointRelay;
     private Runnable pending;
     private boolean messagingReady;
 
     /**
      * Starts the relays beside the write path. The in-process relay, on its first start, begins at the record's
      * current end (a subscriber in this process cannot have waited for older events); the Kafka relay begins at the
-     * first event, so the topic holds the whole record.
+     * first event, so the topic holds the whole record, and the checkpoint relay from the first checkpoint not
+     * acknowledged yet.
      */
-    public synchronized void start(JdbcEventStore store, DataSource dataSource, MeterRegistry meters, Clock clock) {
-        pending = () -> startNow(store, dataSource, meters, clock);
+    public synchronized void start(JdbcEventStore store, DataSource dataSource, MeterRegistry meters, Clock clock,
+                                   Checkpointer checkpointer, JdbcCheckpointStore checkpoints) {
+        pending = () -> startNow(store, dataSource, meters, clock, checkpointer, checkpoints);
         if (messagingReady) {
             pending.run();
         }
@@ -64,12 +75,16 @@ public class EventRelays {
         }
     }
 
-    private void startNow(JdbcEventStore store, DataSource dataSource, MeterRegistry meters, Clock clock) {
+    private void startNow(JdbcEventStore store, DataSource dataSource, MeterRegistry meters, Clock clock,
+                          Checkpointer checkpointer, JdbcCheckpointStore checkpoints) {
         pending = null;
         RelayPositions positions = new RelayPositions(dataSource);
         running.add(EventRelay.start(memory, store, store.commits(), positions, clock, WINDOW, store.lastPosition()));
         if (kafkaBootstrap.filter(b -> !b.isBlank()).isPresent()) {
             running.add(EventRelay.start(kafka, store, store.commits(), positions, clock, WINDOW, 0));
+            checkpointRelay = new CheckpointRelay(kafkaCheckpoints.get()::publish, checkpoints, positions, clock);
+            checkpointer.onCheckpoint(c -> checkpointRelay.publishPending());
+            checkpointRelay.publishPending();
         }
         for (EventRelay relay : running) {
             Gauge.builder("tallyman.relay.lag", relay, EventRelay::lag).tag("relay", relay.name()).baseUnit("events")
@@ -85,5 +100,9 @@ public class EventRelays {
             relay.close();
         }
         running.clear();
+        if (checkpointRelay != null) {
+            checkpointRelay.close();
+            checkpointRelay = null;
+        }
     }
 }

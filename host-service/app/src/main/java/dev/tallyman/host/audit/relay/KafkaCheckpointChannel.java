@@ -15,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
  * so the checkpoints stay in order), value the checkpoint file's line ({@link CheckpointFile#toJson}), header
  * {@value KafkaEventChannel#POSITION_HEADER} the position it covers.
  */
-// Touched only when Kafka is configured (CheckpointRelays): its emitter fails on a disabled channel.
+// Touched only when Kafka is configured (EventRelays): its emitter fails on a disabled channel.
 @ApplicationScoped
 public class KafkaCheckpointChannel {
     public static final String CHANNEL = "tallyman-kafka-checkpoints";
